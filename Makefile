@@ -1,0 +1,51 @@
+# The two commands: `make run` (app on SQLite with demo data) and `make test` (whole suite).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-pg install serve worker bench screenshots messages clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: install, migrate the SQLite default, load the demo, start the task worker and the server.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "  Coalition is running at http://$(HOST):$(PORT)/"
+	@echo "  Coordinator workspace: http://$(HOST):$(PORT)/manage/   login: coordinator / coalition-demo"
+	@echo "  Admin:                 http://$(HOST):$(PORT)/admin/    login: admin / coalition-admin"
+	@echo "  Emails are printed in this terminal (console backend). Stop with Ctrl-C."
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py db_worker --no-reload --interval 1 & \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+
+## make test: install and run the whole suite (SQLite unless DATABASE_URL is set; .ci/run sets PostgreSQL).
+test: install
+	@sh scripts/ensure-browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-pg:
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(MAKE) test
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+messages: install
+	$(BIN)/python manage.py makemessages -l fr -l es --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles screenshots

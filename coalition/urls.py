@@ -1,0 +1,18 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from letters.views import health
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("manage/", include("letters.urls_manage")),
+]
+
+# Public pages carry the language in the URL (/fr/letters/<slug>/) so a link shared by email opens in that language.
+urlpatterns += i18n_patterns(path("", include("letters.urls_public")), prefix_default_language=True)

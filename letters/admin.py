@@ -1,0 +1,164 @@
+"""Django admin for every model, arranged for a non-developer: lists, filters, search, inlines."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from letters import models
+
+
+class OrganisationNameInline(admin.TabularInline):
+    model = models.OrganisationName
+    extra = 0
+    verbose_name_plural = _("Names per language")
+
+
+class OrganisationAliasInline(admin.TabularInline):
+    model = models.OrganisationAlias
+    extra = 0
+    readonly_fields = ["created_at"]
+
+
+class ContactInline(admin.TabularInline):
+    model = models.Contact
+    extra = 0
+    fields = ["name", "email", "language", "is_active", "unsubscribed_at"]
+
+
+@admin.register(models.Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "country", "kind", "needs_review", "updated_at"]
+    list_filter = ["kind", "needs_review", "country", "tags"]
+    search_fields = ["name", "acronym", "aliases__name", "display_names__name", "email_domains"]
+    inlines = [OrganisationNameInline, OrganisationAliasInline, ContactInline]
+    filter_horizontal = ["tags"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["kind", "name", "acronym", "sort_name", "country", "affiliation"]}),
+        (_("Recognising sign-ons"), {"fields": ["website", "email_domains", "needs_review"]}),
+        (_("More"), {"fields": ["tags", "notes", "created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(models.Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(models.Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["email", "name", "organisation", "language", "is_active", "unsubscribed_at"]
+    list_filter = ["is_active", "language"]
+    search_fields = ["email", "name", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+
+
+class LetterVersionInline(admin.StackedInline):
+    model = models.LetterVersion
+    extra = 0
+
+
+class LetterEventInline(admin.TabularInline):
+    model = models.LetterEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "by", "at", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Letter)
+class LetterAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "status", "deadline", "default_language", "requires_approval", "created_at"]
+    list_filter = ["status", "default_language", "requires_approval"]
+    search_fields = ["title", "slug", "versions__title"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["coordinators"]
+    inlines = [LetterVersionInline, LetterEventInline]
+    readonly_fields = ["finalised_at", "finalised_by", "created_at", "updated_at"]
+    # Status changes go through the workspace (or the letter's methods) so they are recorded.
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status", "deadline", "default_language"]}),
+        (_("Sign-on"), {"fields": ["requires_approval", "list_public_while_open", "accepts_individuals"]}),
+        (_("Coordination"), {"fields": ["coordinators", "reminder_days", "notify"]}),
+        (_("Record"), {"fields": ["finalised_at", "finalised_by", "created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(models.LetterVersion)
+class LetterVersionAdmin(admin.ModelAdmin):
+    list_display = ["title", "letter", "language", "updated_at"]
+    list_filter = ["language"]
+    search_fields = ["title", "letter__title", "addressee"]
+
+
+class SignatureEventInline(admin.TabularInline):
+    model = models.SignatureEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "from_status", "to_status", "by", "at", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "language", "source", "is_lead", "signed_at", "approved_at"]
+    list_filter = ["status", "language", "source", "is_lead", "flag_new_organisation", "flag_near_duplicate",
+                   "flag_domain_mismatch", "letter"]
+    search_fields = ["organisation__name", "name_override", "signer_name", "signer_email", "letter__title"]
+    autocomplete_fields = ["organisation"]
+    list_select_related = ["organisation", "letter"]
+    inlines = [SignatureEventInline]
+    readonly_fields = ["invited_at", "opened_at", "signed_at", "confirmed_at", "approved_at", "declined_at",
+                       "withdrawn_at", "rejected_at", "created_at", "updated_at", "submitted_name"]
+
+
+@admin.register(models.SignatureEvent)
+class SignatureEventAdmin(admin.ModelAdmin):
+    list_display = ["signature", "action", "from_status", "to_status", "by", "at"]
+    list_filter = ["action", "to_status"]
+    search_fields = ["signature__organisation__name", "reason"]
+    list_select_related = ["signature__organisation", "signature__letter", "by"]
+
+
+@admin.register(models.LetterEvent)
+class LetterEventAdmin(admin.ModelAdmin):
+    list_display = ["letter", "from_status", "to_status", "by", "at"]
+    list_filter = ["to_status"]
+
+
+@admin.register(models.ListSnapshot)
+class ListSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["letter", "language", "kind", "created_at", "created_by"]
+    list_filter = ["kind", "language"]
+    readonly_fields = ["letter", "language", "kind", "rows", "created_at", "created_by"]
+
+
+@admin.register(models.Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["contact", "organisation", "letter", "created_at", "opened_at"]
+    list_filter = ["letter"]
+    search_fields = ["contact__email", "organisation__name"]
+    raw_id_fields = ["contact", "organisation"]
+
+
+@admin.register(models.OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    list_display = ["kind", "to", "subject", "state", "attempts", "created_at", "sent_at"]
+    list_filter = ["state", "kind", "language"]
+    search_fields = ["to", "subject"]
+    readonly_fields = [f.name for f in models.OutgoingEmail._meta.fields]
+
+
+@admin.register(models.MergeRecord)
+class MergeRecordAdmin(admin.ModelAdmin):
+    list_display = ["removed_name", "kept", "moved_signatures", "by", "at"]
+    readonly_fields = ["kept", "removed_name", "removed_id", "moved_signatures", "details", "by", "at"]
+
+
+@admin.register(models.Throttle)
+class ThrottleAdmin(admin.ModelAdmin):
+    list_display = ["key", "tokens", "updated_at"]
+    search_fields = ["key"]

@@ -1,0 +1,23 @@
+from .directory import Contact, Organisation, OrganisationAlias, OrganisationName, Tag
+from .letters import InvalidTransition, Letter, LetterEvent, LetterVersion, ListSnapshot
+from .outreach import Invitation, MergeRecord, OutgoingEmail, Throttle
+from .signatures import Signature, SignatureEvent
+
+__all__ = [
+    "Contact",
+    "InvalidTransition",
+    "Invitation",
+    "Letter",
+    "LetterEvent",
+    "LetterVersion",
+    "ListSnapshot",
+    "MergeRecord",
+    "Organisation",
+    "OrganisationAlias",
+    "OrganisationName",
+    "OutgoingEmail",
+    "Signature",
+    "SignatureEvent",
+    "Tag",
+    "Throttle",
+]

@@ -1,0 +1,231 @@
+"""Letters, their language versions and the letter's own life cycle (draft → open → closed → finalised)."""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class InvalidTransition(Exception):
+    """A status change that the life cycle does not allow (e.g. approving a declined sign-on)."""
+
+    def __init__(self, obj_label, from_status, to_status):
+        self.from_status, self.to_status = from_status, to_status
+        super().__init__(
+            _("%(obj)s cannot go from “%(from)s” to “%(to)s”.") % {"obj": obj_label, "from": from_status, "to": to_status}
+        )
+
+
+class LetterQuerySet(models.QuerySet):
+    def public(self):
+        """Letters anyone may read: everything except drafts."""
+        return self.exclude(status=Letter.Status.DRAFT)
+
+    def open(self):
+        return self.filter(status=Letter.Status.OPEN)
+
+    def coordinated_by(self, user):
+        """The letters `user` may manage: all for staff, else those they coordinate."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(coordinators=user)
+
+
+class Letter(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for sign-on")
+        CLOSED = "closed", _("Closed")
+        FINALISED = "finalised", _("Finalised")
+
+    # The one place that says which letter status changes are allowed. Moving back to "open" is a reopen.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.OPEN},
+        Status.OPEN: {Status.CLOSED, Status.FINALISED, Status.DRAFT},
+        Status.CLOSED: {Status.OPEN, Status.FINALISED},
+        Status.FINALISED: {Status.OPEN, Status.CLOSED},
+    }
+
+    class Notify(models.TextChoices):
+        NONE = "none", _("No notifications")
+        EACH = "each", _("An email per new sign-on")
+        DIGEST = "digest", _("A daily digest")
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Used in the letter's public address."))
+    title = models.CharField(_("internal title"), max_length=300)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    deadline = models.DateTimeField(_("sign-on deadline"), null=True, blank=True)
+    default_language = models.CharField(
+        _("default language"), max_length=10, choices=settings.LETTER_LANGUAGES, default="en"
+    )
+    requires_approval = models.BooleanField(
+        _("sign-ons need approval"), default=True, help_text=_("A coordinator approves each sign-on before it is listed.")
+    )
+    list_public_while_open = models.BooleanField(
+        _("signatory list public while open"), default=True, help_text=_("Show who has signed on the public page.")
+    )
+    accepts_individuals = models.BooleanField(
+        _("accepts individuals"), default=False, help_text=_('Individuals may sign "for identification purposes only".')
+    )
+    reminder_days = models.CharField(
+        _("reminder days before deadline"), max_length=50, blank=True, default="7,2",
+        help_text=_("Comma-separated numbers of days before the deadline, e.g. 7,2. Empty: no reminders."),
+    )
+    notify = models.CharField(_("coordinator notifications"), max_length=10, choices=Notify.choices, default=Notify.NONE)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="coordinated_letters", verbose_name=_("coordinators")
+    )
+    finalised_at = models.DateTimeField(_("finalised"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(_("first finalised"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("public:letter", kwargs={"slug": self.slug})
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN and not self.deadline_passed
+
+    @property
+    def deadline_passed(self):
+        return bool(self.deadline and self.deadline < timezone.now())
+
+    @property
+    def reminder_day_list(self):
+        days = []
+        for part in self.reminder_days.split(","):
+            if part.strip().isdigit():
+                days.append(int(part.strip()))
+        return sorted(set(days), reverse=True)
+
+    def version(self, language):
+        """The version in `language`, falling back to the default language, then any version."""
+        versions = {v.language: v for v in self.versions.all()}
+        return versions.get(language) or versions.get(self.default_language) or next(iter(versions.values()), None)
+
+    def languages(self):
+        return [v.language for v in self.versions.all()]
+
+    def is_coordinated_by(self, user):
+        return user.is_authenticated and (user.is_staff or self.coordinators.filter(pk=user.pk).exists())
+
+    # --- life cycle -----------------------------------------------------------------------------------------
+
+    def change_status(self, to_status, by=None, reason=""):
+        """Move the letter to `to_status`, recording who, when and why. Raises InvalidTransition."""
+        if to_status not in self.TRANSITIONS.get(self.status, set()):
+            raise InvalidTransition(_("This letter"), self.get_status_display(), self.Status(to_status).label)
+        with transaction.atomic():
+            from_status = self.status
+            self.status = to_status
+            if to_status == self.Status.FINALISED:
+                self.finalised_at = timezone.now()
+                self.finalised_by = by if by and by.is_authenticated else None
+                self.published_at = self.published_at or self.finalised_at
+            self.save()
+            self.events.create(from_status=from_status, to_status=to_status, by=_user_or_none(by), reason=reason)
+
+    def open(self, by=None, reason=""):
+        self.change_status(self.Status.OPEN, by=by, reason=reason)
+
+    def close(self, by=None, reason=""):
+        self.change_status(self.Status.CLOSED, by=by, reason=reason)
+
+    def reopen(self, by=None, reason=""):
+        """Take a closed or finalised letter back to open; the finalised snapshot stays for the record."""
+        self.change_status(self.Status.OPEN, by=by, reason=reason)
+
+
+def _user_or_none(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+class LetterEvent(models.Model):
+    """One change of a letter's status: who, when, from, to, why."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=Letter.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Letter.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("letter status change")
+        verbose_name_plural = _("letter status changes")
+
+    def __str__(self):
+        return f"{self.letter}: {self.from_status} → {self.to_status}"
+
+
+class LetterVersion(models.Model):
+    """The letter in one language. One version is authoritative (the default language); others are translations."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="versions")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LETTER_LANGUAGES)
+    title = models.CharField(_("title"), max_length=300)
+    addressee = models.CharField(_("addressee line"), max_length=500, blank=True, help_text=_('e.g. "To: Member States of the Asia Pacific Group"'))
+    date_line = models.CharField(_("date line"), max_length=100, blank=True, help_text=_('As it appears, e.g. "25th May 2021"'))
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    closing = models.CharField(_("closing line"), max_length=200, blank=True, help_text=_('e.g. "Sincerely,"'))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["letter", "language"]
+        verbose_name = _("language version")
+        verbose_name_plural = _("language versions")
+        constraints = [models.UniqueConstraint(fields=["letter", "language"], name="one_version_per_language")]
+
+    def __str__(self):
+        return f"{self.title} [{self.language}]"
+
+    def get_absolute_url(self):
+        from django.utils.translation import override
+
+        with override(self.language if self.language in dict(settings.LANGUAGES) else None):
+            return reverse("public:letter", kwargs={"slug": self.letter.slug})
+
+
+class ListSnapshot(models.Model):
+    """The signatory list exactly as exported when a letter was finalised (or an addendum after it)."""
+
+    class Kind(models.TextChoices):
+        FINAL = "final", _("Finalised list")
+        ADDENDUM = "addendum", _("Addendum")
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="snapshots")
+    language = models.CharField(max_length=10, choices=settings.LETTER_LANGUAGES)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FINAL)
+    rows = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("list snapshot")
+        verbose_name_plural = _("list snapshots")
+        indexes = [models.Index(fields=["letter", "language", "kind"])]
+
+    def __str__(self):
+        return f"{self.letter} [{self.language}] {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+__all__ = ["InvalidTransition", "Letter", "LetterEvent", "LetterQuerySet", "LetterVersion", "ListSnapshot"]

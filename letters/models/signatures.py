@@ -1,0 +1,227 @@
+"""Sign-ons: one organisation's (or individual's) signature on one letter, and its history."""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from letters.text import clean_text
+
+from .directory import Organisation
+from .letters import InvalidTransition, Letter, _user_or_none
+
+
+class SignatureQuerySet(models.QuerySet):
+    def listed(self):
+        """What appears on the published list: approved sign-ons whose signer agreed to be listed publicly."""
+        return self.filter(status=Signature.Status.APPROVED, consent_public=True)
+
+    def unnamed(self):
+        """Approved sign-ons that must not be named (security): counted as "and N organisations…"."""
+        return self.filter(status=Signature.Status.APPROVED, consent_public=False)
+
+    def signed(self):
+        """Everyone who has said yes and not taken it back (whether or not yet confirmed or approved)."""
+        return self.filter(status__in=Signature.SIGNED_STATUSES)
+
+    def awaiting_answer(self):
+        return self.filter(status=Signature.Status.INVITED)
+
+    def unconfirmed(self):
+        return self.filter(status=Signature.Status.PENDING)
+
+    def flagged(self):
+        return self.filter(
+            Q(flag_new_organisation=True) | Q(flag_near_duplicate=True) | Q(flag_domain_mismatch=True)
+        )
+
+    def with_names(self):
+        """Everything the list needs to render names and countries without a query per row."""
+        return self.select_related("organisation").prefetch_related("organisation__display_names")
+
+    def counts_by_status(self):
+        counts = dict.fromkeys(Signature.Status.values, 0)
+        for row in self.values("status").annotate(n=models.Count("pk")).order_by():
+            counts[row["status"]] = row["n"]
+        return counts
+
+
+class Signature(models.Model):
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        PENDING = "pending", _("Pending confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REJECTED = "rejected", _("Rejected")
+
+    # The one place that says which sign-on status changes are allowed.
+    # Coordinators may approve sign-ons received by email without an email confirmation (pending → approved),
+    # and may reinstate a withdrawn or rejected one; signers may sign again after declining or withdrawing.
+    TRANSITIONS = {
+        Status.INVITED: {Status.PENDING, Status.CONFIRMED, Status.APPROVED, Status.DECLINED, Status.REJECTED},
+        Status.PENDING: {Status.CONFIRMED, Status.APPROVED, Status.WITHDRAWN, Status.REJECTED, Status.DECLINED},
+        Status.CONFIRMED: {Status.APPROVED, Status.WITHDRAWN, Status.REJECTED},
+        Status.APPROVED: {Status.WITHDRAWN, Status.REJECTED},
+        Status.DECLINED: {Status.INVITED, Status.PENDING, Status.APPROVED},
+        Status.WITHDRAWN: {Status.PENDING, Status.APPROVED},
+        Status.REJECTED: {Status.PENDING, Status.APPROVED},
+    }
+    SIGNED_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.APPROVED)
+    # Which timestamp each status sets.
+    TIMESTAMPS = {
+        Status.INVITED: "invited_at",
+        Status.PENDING: "signed_at",
+        Status.CONFIRMED: "confirmed_at",
+        Status.APPROVED: "approved_at",
+        Status.DECLINED: "declined_at",
+        Status.WITHDRAWN: "withdrawn_at",
+        Status.REJECTED: "rejected_at",
+    }
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web form")
+        COORDINATOR = "coordinator", _("Added by a coordinator")
+        IMPORT = "import", _("Imported list")
+        INVITATION = "invitation", _("Invitation")
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="signatures")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="signatures")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    name_override = models.CharField(
+        _("name on this letter"), max_length=300, blank=True,
+        help_text=_("Only if this letter must show a different name from the directory's."),
+    )
+    signer_name = models.CharField(_("signer's name"), max_length=200, blank=True)
+    signer_email = models.EmailField(_("signer's email"), max_length=254, blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LETTER_LANGUAGES, default="en")
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.WEB)
+    position = models.PositiveIntegerField(_("position"), null=True, blank=True, help_text=_("Manual order."))
+    is_lead = models.BooleanField(_("lead organisation"), default=False)
+    consent_public = models.BooleanField(_("agrees to be listed publicly"), default=True)
+    message = models.TextField(_("message to the coordinators"), blank=True)
+
+    # Flags for the coordinator, set when a sign-on is matched to the directory.
+    flag_new_organisation = models.BooleanField(_("new organisation"), default=False)
+    flag_near_duplicate = models.BooleanField(_("near-duplicate"), default=False)
+    flag_domain_mismatch = models.BooleanField(_("email domain mismatch"), default=False)
+    match_note = models.CharField(_("matching note"), max_length=500, blank=True)
+    submitted_name = models.CharField(_("name as submitted"), max_length=300, blank=True)
+    added_after_finalisation = models.BooleanField(_("after publication"), default=False)
+
+    invited_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["letter", "position", "pk"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            # The database, not the form, guarantees one sign-on per organisation and letter.
+            models.UniqueConstraint(fields=["letter", "organisation"], name="one_signature_per_org_per_letter")
+        ]
+        indexes = [models.Index(fields=["letter", "status"]), models.Index(fields=["signer_email"])]
+
+    def __str__(self):
+        return f"{self.display_name()} → {self.letter}"
+
+    def save(self, *args, **kwargs):
+        self.name_override = clean_text(self.name_override)
+        self.signer_name = clean_text(self.signer_name)
+        self.signer_email = self.signer_email.strip().lower()
+        super().save(*args, **kwargs)
+
+    def display_name(self, language=None):
+        """The name as it appears on this letter in `language`: override → per-language name → canonical name."""
+        if self.name_override:
+            return self.name_override
+        return self.organisation.name_in(language or self.language)
+
+    @property
+    def is_listed(self):
+        return self.status == self.Status.APPROVED and self.consent_public
+
+    # --- status changes ------------------------------------------------------------------------------------
+
+    def can_become(self, to_status):
+        return to_status in self.TRANSITIONS.get(self.status, set())
+
+    def transition(self, to_status, by=None, reason="", action=""):
+        """Change status, stamp the time, and record who/when/why. Raises InvalidTransition if not allowed."""
+        if not self.can_become(to_status):
+            raise InvalidTransition(_("This sign-on"), self.get_status_display(), self.Status(to_status).label)
+        now = timezone.now()
+        with transaction.atomic():
+            from_status = self.status
+            self.status = to_status
+            setattr(self, self.TIMESTAMPS[to_status], now)
+            if to_status == self.Status.APPROVED and self.letter.status == Letter.Status.FINALISED:
+                self.added_after_finalisation = True
+            self.save()
+            self.events.create(
+                from_status=from_status, to_status=to_status, by=_user_or_none(by), reason=reason,
+                action=action or to_status, at=now,
+            )
+
+    def confirm(self, by=None):
+        """The signer confirmed their email. Harmless if already confirmed or approved.
+
+        On letters that do not need approval, a confirmed sign-on is approved at once (recorded as automatic).
+        """
+        if self.status in (self.Status.CONFIRMED, self.Status.APPROVED):
+            return False
+        self.transition(self.Status.CONFIRMED, by=by)
+        if not self.letter.requires_approval:
+            self.transition(self.Status.APPROVED, reason="automatic: letter does not need approval")
+        return True
+
+    def approve(self, by, reason=""):
+        self.transition(self.Status.APPROVED, by=by, reason=reason)
+
+    def reject(self, by, reason=""):
+        self.transition(self.Status.REJECTED, by=by, reason=reason)
+
+    def withdraw(self, by=None, reason=""):
+        """Take the organisation off the letter (by the signer through their link, or by a coordinator)."""
+        self.transition(self.Status.WITHDRAWN, by=by, reason=reason)
+
+    def decline(self, by=None, reason=""):
+        self.transition(self.Status.DECLINED, by=by, reason=reason)
+
+    def record(self, action, by=None, reason=""):
+        """Record a change that is not a status change (renamed, marked lead, moved) in the same history."""
+        self.events.create(
+            from_status=self.status, to_status=self.status, by=_user_or_none(by), reason=reason, action=action
+        )
+
+
+class SignatureEvent(models.Model):
+    """One entry of a sign-on's history: a status change or another coordinator action."""
+
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=40, blank=True)
+    from_status = models.CharField(max_length=20, choices=Signature.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Signature.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("sign-on history entry")
+        verbose_name_plural = _("sign-on history")
+
+    def __str__(self):
+        return f"{self.action}: {self.from_status} → {self.to_status}"
