@@ -12,7 +12,13 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("manage/", include("letters.urls_manage")),
+    path("manage/", include("letters.urls_exports")),
+    path("manage/", include("letters.urls_invitations")),
 ]
 
 # Public pages carry the language in the URL (/fr/letters/<slug>/) so a link shared by email opens in that language.
-urlpatterns += i18n_patterns(path("", include("letters.urls_public")), prefix_default_language=True)
+urlpatterns += i18n_patterns(
+    path("", include("letters.urls_public")),
+    path("", include("letters.urls_outreach")),
+    prefix_default_language=True,
+)

@@ -1,0 +1,7 @@
+"""The one email module: every email is rendered in its recipient's language, written to the outbox, and sent by
+a background task. `core` has the machinery; one short function per email lives in `signon` and `outreach`.
+"""
+
+from .core import deliver, queue_email, render_email
+
+__all__ = ["deliver", "queue_email", "render_email"]

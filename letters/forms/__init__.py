@@ -1,0 +1,1 @@
+"""Forms, one module per audience: public (signers), manage (coordinators), exports, outreach."""

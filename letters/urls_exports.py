@@ -1,0 +1,5 @@
+"""URLs for the exports area (filled in by its issue)."""
+
+app_name = "exports"
+
+urlpatterns = []

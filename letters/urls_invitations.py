@@ -1,0 +1,5 @@
+"""URLs for the invitations area (filled in by its issue)."""
+
+app_name = "invitations"
+
+urlpatterns = []
