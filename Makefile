@@ -30,11 +30,12 @@ run: install
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py db_worker --no-reload --interval 1 & \
+	$(BIN)/python manage.py run_scheduler & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
 ## make test: install and run the whole suite (SQLite unless DATABASE_URL is set; .ci/run sets PostgreSQL).
 test: install
-	@sh scripts/ensure-browser
+	@sh scripts/ensure-system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-pg:

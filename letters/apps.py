@@ -6,3 +6,7 @@ class LettersConfig(AppConfig):
     name = "letters"
     verbose_name = _("Joint letters")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Coordinator notifications listen to sign-on signals.
+        from letters import receivers  # noqa: F401

@@ -1,5 +1,13 @@
-"""URLs for the outreach area (filled in by its issue)."""
+"""Public URLs of the outreach area (language-prefixed): the links in invitations and reminders."""
+
+from django.urls import path
+
+from letters.views import outreach
 
 app_name = "outreach"
 
-urlpatterns = []
+urlpatterns = [
+    path("invite/<uuid:token>/", outreach.open_invitation, name="open"),
+    path("invite/<uuid:token>/decline/", outreach.decline, name="decline"),
+    path("unsubscribe/<str:token>/", outreach.unsubscribe, name="unsubscribe"),
+]

@@ -1,0 +1,51 @@
+"""A small scheduler for the outreach jobs, so a deployment needs no cron: `manage.py run_scheduler`."""
+
+import logging
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from letters.emails.core import send_due
+from letters.services.reminders import send_digests, send_reminders
+
+logger = logging.getLogger(__name__)
+
+# (name, job, every N seconds). Every job is idempotent, so running it late, early or twice does no harm.
+JOBS = [
+    ("reminders", send_reminders, 15 * 60),
+    ("digests", send_digests, 15 * 60),
+    ("outbox sweep", send_due, 60),
+]
+
+
+class Command(BaseCommand):
+    help = "Run the due jobs in a loop: reminders and digests every 15 minutes, the outbox sweep every minute."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Run every job once and exit (for cron or tests).")
+        parser.add_argument("--tick", type=float, default=30, help="Seconds between checks for due jobs.")
+
+    def handle(self, *args, **options):
+        last_run = {}
+        while True:
+            now = time.monotonic()
+            for name, job, every in JOBS:
+                if options["once"] or now - last_run.get(name, -every) >= every:
+                    last_run[name] = now
+                    self._run(name, job)
+            if options["once"]:
+                return
+            time.sleep(options["tick"])
+            # A long-running loop must not keep a connection the database has dropped meanwhile.
+            close_old_connections()
+
+    def _run(self, name, job):
+        # A failing job (database restarting, a bad template) must not stop the others or the loop.
+        try:
+            result = job()
+        except Exception:  # noqa: BLE001
+            logger.exception("scheduled job %s failed", name)
+            return
+        if result:
+            self.stdout.write(f"{name}: {result}")
