@@ -79,7 +79,7 @@ def detect_layout(text):
     numbered = sum(1 for line in lines if _NUMBERED.match(line))
     if numbered >= max(1, len(lines) * 0.6):
         return "numbered"
-    with_country = sum(1 for line in lines if _split_country(clean_text(line))[1])
+    with_country = sum(1 for line in lines if split_country(clean_text(line))[1])
     if with_country >= max(1, len(lines) * 0.6):
         return "name-country"
     return "lines"
@@ -106,7 +106,7 @@ def _parse_line(raw, line_no, layout):
             if len(columns) > 1 and lookup_country(columns[-1]):
                 entry.country_text, entry.country = columns[-1], lookup_country(columns[-1])
         elif layout == "name-country":
-            name, code, country_text = _split_country(text)
+            name, code, country_text = split_country(text)
             if not code:
                 entry.name = text
                 entry.error = _("No country found after the name (expected “Name, Country”).")
@@ -116,7 +116,7 @@ def _parse_line(raw, line_no, layout):
     return _check_name(entry)
 
 
-def _split_country(text):
+def split_country(text):
     """("Name", code, "Country") when `text` ends with ", Country", " - Country" or " (Country)"."""
     for separator in (", ", " - ", " – ", " — "):
         if separator in text:
@@ -130,6 +130,9 @@ def _split_country(text):
         if code:
             return match.group(1), code, match.group(2).strip()
     return text, "", ""
+
+
+_split_country = split_country  # the name it had before it was made public
 
 
 def _parse_inline(text):
@@ -166,6 +169,9 @@ def _check_name(entry):
         return entry
     if not entry.name or not any(ch.isalnum() for ch in entry.name):
         entry.error = _("No name on this line.")
+    elif entry.name.endswith(":"):
+        # "Signatories:", "National organisations:" — a heading pasted with the list, not an organisation.
+        entry.error = _("This looks like a heading, not a name.")
     elif len(entry.name) > MAX_NAME_LENGTH:
         entry.error = _("This name is longer than %(max)d characters.") % {"max": MAX_NAME_LENGTH}
     return entry

@@ -1,12 +1,101 @@
-"""Coordinator workspace."""
+"""Coordinator workspace: the letters a coordinator runs, their settings, language versions and status.
 
+The letter dashboard and moderation are in manage_signatures.py, adding lists in manage_import.py.
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from letters.models import Letter
+from letters.access import get_letter_for_coordinator, require_coordinator
+from letters.forms.manage import LetterCreateForm, LetterSettingsForm, LetterStatusForm, LetterVersionForm
+from letters.models import InvalidTransition, Letter, Signature
+
+
+def back(request, default, **kwargs):
+    """Where to go after a POST: the page it came from (if on this site), else the URL named `default`."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(default, **kwargs)
 
 
 @login_required
 def letter_list(request):
-    letters = Letter.objects.coordinated_by(request.user).prefetch_related("versions")
+    letters = list(Letter.objects.coordinated_by(request.user).prefetch_related("versions"))
+    counts = {}
+    rows = Signature.objects.filter(letter__in=letters).values("letter_id", "status").annotate(n=Count("pk"))
+    for row in rows.order_by():
+        counts.setdefault(row["letter_id"], dict.fromkeys(Signature.Status.values, 0))[row["status"]] = row["n"]
+    for letter in letters:
+        letter.status_counts = [(Signature.Status(s).label, s, counts.get(letter.pk, {}).get(s, 0))
+                                for s in Signature.Status.values]
+        letter.total = sum(n for _label, _status, n in letter.status_counts)
+        letter.next_statuses = status_actions(letter)
     return render(request, "letters/manage/letter_list.html", {"letters": letters})
+
+
+def status_actions(letter):
+    """[(action, label)] of the life-cycle buttons this letter offers (finalising belongs to the exports area)."""
+    Status = Letter.Status
+    return {
+        Status.DRAFT: [("open", _("Open for sign-on"))],
+        Status.OPEN: [("close", _("Close"))],
+        Status.CLOSED: [("reopen", _("Reopen"))],
+        Status.FINALISED: [("reopen", _("Reopen"))],
+    }.get(letter.status, [])
+
+
+@login_required
+def letter_create(request):
+    require_coordinator(request.user)
+    form = LetterCreateForm(request.POST or None, initial={"languages": ["en"], "default_language": "en"})
+    if request.method == "POST" and form.is_valid():
+        letter = form.save()
+        letter.coordinators.add(request.user)
+        messages.success(request, _("Draft letter created. Add its texts, then open it for sign-on."))
+        return redirect("manage:letter", slug=letter.slug)
+    return render(request, "letters/manage/letter_form.html", {"form": form})
+
+
+@login_required
+def letter_settings(request, slug):
+    letter = get_letter_for_coordinator(request, slug, Letter.objects.prefetch_related("versions"))
+    form = LetterSettingsForm(request.POST or None, instance=letter)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Settings saved."))
+        return redirect("manage:letter", slug=letter.slug)
+    return render(request, "letters/manage/letter_form.html", {"form": form, "letter": letter})
+
+
+@login_required
+@require_POST
+def letter_status(request, slug):
+    letter = get_letter_for_coordinator(request, slug)
+    form = LetterStatusForm(request.POST)
+    if form.is_valid():
+        change = {"open": letter.open, "close": letter.close, "reopen": letter.reopen}[form.cleaned_data["action"]]
+        try:
+            change(by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The letter is now: %(status)s.") % {"status": letter.get_status_display()})
+        except InvalidTransition as error:
+            messages.error(request, str(error))
+    return back(request, "manage:letters")
+
+
+@login_required
+def version_edit(request, slug, language=None):
+    letter = get_letter_for_coordinator(request, slug)
+    version = get_object_or_404(letter.versions, language=language) if language else None
+    form = LetterVersionForm(request.POST or None, instance=version, letter=letter)
+    if request.method == "POST" and form.is_valid():
+        version = form.save()
+        messages.success(request, _("The %(language)s version is saved.") % {
+            "language": version.get_language_display()})
+        return redirect("manage:letter", slug=letter.slug)
+    return render(request, "letters/manage/version_form.html", {"form": form, "letter": letter, "version": version})
