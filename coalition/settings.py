@@ -190,8 +190,9 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
-# Sign-on abuse limits (token buckets in the database: they hold across processes without Redis).
-SIGNON_RATE_PER_IP = envint("SIGNON_RATE_PER_IP", 20)  # per hour
+# Sign-on abuse limits (token buckets in the database: they hold across processes without Redis). 0 = no limit.
+# Per IP: generous, because a whole NGO office or a conference Wi-Fi signs from one address.
+SIGNON_RATE_PER_IP = envint("SIGNON_RATE_PER_IP", 60)  # per hour
 SIGNON_RATE_PER_EMAIL = envint("SIGNON_RATE_PER_EMAIL", 5)  # per hour
 SIGNON_MIN_FILL_SECONDS = envint("SIGNON_MIN_FILL_SECONDS", 3)
 CONFIRM_LINK_MAX_AGE_DAYS = envint("CONFIRM_LINK_MAX_AGE_DAYS", 14)

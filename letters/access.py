@@ -1,10 +1,11 @@
 """One access helper per object type: the 404/403 rule for coordinators is written once, here."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from letters.models import Letter, Organisation, Signature
+from letters.models import Invitation, Letter, Organisation, Signature
 
 
 def get_letter_for_coordinator(request, slug, queryset=None):
@@ -34,3 +35,40 @@ def require_coordinator(user):
         raise Http404
     if not (user.is_staff or user.coordinated_letters.exists() or user.has_perm("letters.add_letter")):
         raise PermissionDenied
+
+
+def coordinated_letter_ids(user):
+    """Ids of the letters whose signers' contact details `user` may see (all for staff)."""
+    return set(Letter.objects.coordinated_by(user).values_list("pk", flat=True))
+
+
+# --- contacts (outreach) ------------------------------------------------------------------------------------------
+
+
+def organisations_with_visible_contacts(user):
+    """Organisations whose contacts (names, emails) `user` may see and change.
+
+    Contacts are personal data shared by the whole coalition's directory, so a coordinator sees them only for
+    organisations related to a letter they coordinate (invited to it, or signed it in any way); staff see all.
+    Every coordinator may still *add* a contact anywhere: that is how a new partner gets its first invitation.
+    """
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_staff:
+        return Organisation.objects.all()
+    letters = Letter.objects.coordinated_by(user).values("pk")
+    return Organisation.objects.filter(
+        Q(pk__in=Signature.objects.filter(letter__in=letters).values("organisation_id"))
+        | Q(pk__in=Invitation.objects.filter(letter__in=letters).values("organisation_id"))
+    )
+
+
+def can_see_contacts(user, organisation):
+    return organisations_with_visible_contacts(user).filter(pk=organisation.pk).exists()
+
+
+def get_contacts_for_coordinator(request, pk):
+    """(organisation, may_see_contacts): any coordinator reaches the page (403 for others, 404 if unknown), but
+    only staff and coordinators of a related letter see the contacts' details or change them."""
+    organisation = get_organisation_for_coordinator(request, pk)
+    return organisation, can_see_contacts(request.user, organisation)

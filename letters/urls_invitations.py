@@ -13,4 +13,8 @@ urlpatterns = [
     path("letters/<slug:slug>/campaign/retry/", invitations.retry_failed, name="retry"),
     path("organisations/<int:pk>/contacts/", invitations.contacts, name="contacts"),
     path("organisations/<int:pk>/contacts/<int:contact_pk>/toggle/", invitations.contact_toggle, name="contact_toggle"),
+    path(
+        "organisations/<int:pk>/contacts/<int:contact_pk>/resubscribe/", invitations.contact_resubscribe,
+        name="contact_resubscribe",
+    ),
 ]

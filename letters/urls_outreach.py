@@ -10,4 +10,5 @@ urlpatterns = [
     path("invite/<uuid:token>/", outreach.open_invitation, name="open"),
     path("invite/<uuid:token>/decline/", outreach.decline, name="decline"),
     path("unsubscribe/<str:token>/", outreach.unsubscribe, name="unsubscribe"),
+    path("unsubscribe/<str:token>/one-click/", outreach.unsubscribe_one_click, name="unsubscribe_one_click"),
 ]

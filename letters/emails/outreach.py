@@ -1,20 +1,23 @@
 """Outreach emails: invitations, reminders, coordinator notifications and digests — one short function each.
 
-Every email goes through the outbox (letters.emails.core). Recipients read it in their own language: the contact's
-preferred language when the interface speaks it, otherwise the letter's default language.
+Every email goes through the outbox (letters.emails.core). Recipients read it in their own language when the letter
+has a version in it and the interface speaks it, otherwise in the letter's default language (email_language).
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django_tasks import default_task_backend, task
 
-from letters.emails.core import backoff, deliver, queue_email, render_email
-from letters.models import OutgoingEmail
+from letters.emails.core import Outcome, backoff, queue_email, render_email, send_one
+from letters.models import OutgoingEmail, Signature
+from letters.models.outreach import EmailSuppression
 
 logger = logging.getLogger(__name__)
 
@@ -23,24 +26,65 @@ UNSUBSCRIBE_SALT = "letters.outreach.unsubscribe"
 BATCH_SIZE = 100
 
 
-class Kind:
-    INVITATION = "invitation"
-    REMINDER = "reminder"
-    REMINDER_UNCONFIRMED = "reminder-unconfirmed"
-    NOTIFY = "notify-signon"
-    DIGEST = "digest"
+class Kind(models.TextChoices):
+    """The outbox kinds this module writes, with the names coordinators see on the outbox panel."""
+
+    INVITATION = "invitation", _("Invitation")
+    REMINDER = "reminder", _("Reminder")
+    REMINDER_UNCONFIRMED = "reminder-unconfirmed", _("Reminder to confirm")
+    NOTIFY = "notify-signon", _("New sign-on notice")
+    DIGEST = "digest", _("Daily digest")
+
+
+# Kinds written by other areas but shown on the same outbox panel.
+OTHER_KINDS = {"signon-confirm": _("Sign-on confirmation")}
+
+
+def kind_label(kind):
+    return Kind(kind).label if kind in Kind.values else OTHER_KINDS.get(kind, kind)
+
+
+# Emails nobody asked for: an unsubscribe stops them, and each is only worth sending while the sign-on it is
+# about still awaits that answer (checked again at send time, see reason_not_to_send).
+AWAITED_STATUS = {
+    Kind.INVITATION: Signature.Status.INVITED,
+    Kind.REMINDER: Signature.Status.INVITED,
+    Kind.REMINDER_UNCONFIRMED: Signature.Status.PENDING,
+}
+UNSOLICITED_KINDS = tuple(AWAITED_STATUS)
+
+
+class Skipped:
+    """Why a queued outreach email was not sent: stored as the outbox row's last_error (state "failed")."""
+
+    UNSUBSCRIBED = "unsubscribed"
+    ANSWERED = "already answered"
+    CLOSED = "letter closed"
+    INACTIVE = "contact deactivated"
+
+    LABELS = {
+        UNSUBSCRIBED: _("Not sent: the person unsubscribed."),
+        ANSWERED: _("Not sent: the organisation answered in the meantime."),
+        CLOSED: _("Not sent: the letter is no longer open for sign-on."),
+        INACTIVE: _("Not sent: the contact was deactivated."),
+    }
+    REASONS = tuple(LABELS)
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
 def email_language(preferred, letter):
-    """The recipient's language if the interface has it, else the letter's default, else the site's."""
+    """The language to write to someone who prefers `preferred` about `letter`.
+
+    Their own language only if the letter has a version in it (the email quotes the title and links to that
+    version) and the interface speaks it (the email's own sentences); else the letter's default language. Shared
+    with the signer's confirmation email (letters.emails.signon).
+    """
     interface = dict(settings.LANGUAGES)
-    for language in (preferred, letter.default_language):
-        if language in interface:
-            return language
-    return settings.LANGUAGE_CODE
+    if preferred in interface and preferred in letter.languages():
+        return preferred
+    return letter.default_language if letter.default_language in interface else settings.LANGUAGE_CODE
 
 
 def absolute_url(viewname, language=None, **kwargs):
@@ -49,18 +93,36 @@ def absolute_url(viewname, language=None, **kwargs):
         return settings.SITE_URL + reverse(viewname, kwargs=kwargs)
 
 
-def unsubscribe_token(email, organisation_id):
-    """A signed, non-expiring token: an unsubscribe link must keep working in an old email."""
-    return signing.dumps([email, organisation_id], salt=UNSUBSCRIBE_SALT)
+def unsubscribe_token(contact=None, signature=None):
+    """A signed, non-expiring token for an unsubscribe link: an unsubscribe link must keep working in an old email.
+
+    It names a contact (invitations, reminders) or a sign-on (reminders to confirm) by id, never the address
+    itself: a signed value is readable by anyone, and links end up in logs and forwarded emails.
+    """
+    value = ["c", contact.pk] if contact is not None else ["s", signature.pk]
+    return signing.dumps(value, salt=UNSUBSCRIBE_SALT)
 
 
 def read_unsubscribe_token(token):
-    """(email, organisation id) from a token, or None if it was tampered with."""
+    """("c", contact id) or ("s", signature id) from a token, or None if it was tampered with."""
     try:
-        email, organisation_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        kind, pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except (signing.BadSignature, TypeError, ValueError):
         return None
-    return str(email), organisation_id
+    if kind not in ("c", "s") or not isinstance(pk, int):
+        return None
+    return kind, pk
+
+
+def _unsubscribe_links(token, language):
+    """The link in the footer, and the headers mail programs use for their own "Unsubscribe" button.
+
+    List-Unsubscribe-Post (RFC 8058) makes the mail program POST to the header's link, without a page to
+    confirm on; a GET of the same link (a scanner, a curious click) only shows the confirmation page.
+    """
+    one_click = absolute_url("outreach:unsubscribe_one_click", language, token=token)
+    headers = {"List-Unsubscribe": f"<{one_click}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return absolute_url("outreach:unsubscribe", language, token=token), headers
 
 
 def _letter_context(letter, organisation, language):
@@ -74,16 +136,13 @@ def _letter_context(letter, organisation, language):
     }
 
 
-def _invitation_context(invitation, language):
+def _invitation_context(invitation, language, unsubscribe_url):
     return {
         **_letter_context(invitation.letter, invitation.organisation, language),
         "contact_name": invitation.contact.name,
         "personal_url": absolute_url("outreach:open", language, token=invitation.token),
         "decline_url": absolute_url("outreach:decline", language, token=invitation.token),
-        "unsubscribe_url": absolute_url(
-            "outreach:unsubscribe", language,
-            token=unsubscribe_token(invitation.contact.email, invitation.organisation_id),
-        ),
+        "unsubscribe_url": unsubscribe_url,
     }
 
 
@@ -98,51 +157,60 @@ def coordinator_url(letter):
     return settings.SITE_URL + reverse("manage:letter", kwargs={"slug": letter.slug})
 
 
+def days_left(deadline, now):
+    """Whole days until the deadline, to the nearest day (6 days 23 hours is "7 days"); 0 on the last day."""
+    return max((deadline - now + timedelta(hours=12)) // timedelta(days=1), 0)
+
+
 # --- the emails -------------------------------------------------------------------------------------------
 
 
-def invitation(invite, signature):
+def invitation(invite, signature_id):
     """An unsaved outbox row inviting one contact (bulk invitations insert them together, see queue_bulk)."""
     language = email_language(invite.contact.language, invite.letter)
-    subject, text, html = render_email(
-        "invitation", {**_invitation_context(invite, language), "language": language}, language
-    )
+    unsubscribe_url, headers = _unsubscribe_links(unsubscribe_token(contact=invite.contact), language)
+    context = {**_invitation_context(invite, language, unsubscribe_url), "language": language}
+    subject, text, html = render_email("invitation", context, language)
     return OutgoingEmail(
         kind=Kind.INVITATION, to=invite.contact.email, subject=subject[:300], body_text=text, body_html=html,
         language=language, dedupe_key=f"invitation:{invite.pk}", letter=invite.letter, contact=invite.contact,
-        signature=signature,
+        signature_id=signature_id, headers=headers,
     )
 
 
-def reminder(invite, signature_id, days_before):
-    """Remind an invited contact whose organisation has not answered; sent once per reminder step."""
+def reminder(invite, signature_id, days_before, days_to_go):
+    """Remind an invited contact whose organisation has not answered; sent once per reminder step.
+
+    The step (`days_before`) only names the reminder in its dedupe key; the email says how many days are
+    really left (`days_to_go`), which differs when the job runs late or the deadline moved.
+    """
     language = email_language(invite.contact.language, invite.letter)
-    context = {**_invitation_context(invite, language), "days_before": days_before}
+    unsubscribe_url, headers = _unsubscribe_links(unsubscribe_token(contact=invite.contact), language)
+    context = {**_invitation_context(invite, language, unsubscribe_url), "days_left": days_to_go}
     return queue_email(
         Kind.REMINDER, invite.contact.email, "reminder", context, language,
         dedupe_key=f"reminder:{invite.pk}:{days_before}", letter=invite.letter, contact=invite.contact,
-        signature_id=signature_id,
+        signature_id=signature_id, headers=headers,
     )
 
 
-def unconfirmed_reminder(signature, days_before):
+def unconfirmed_reminder(signature, days_before, days_to_go):
     """Remind a signer who never confirmed their email address; sent once per reminder step."""
     letter = signature.letter
     language = email_language(signature.language, letter)
+    unsubscribe_url, headers = _unsubscribe_links(unsubscribe_token(signature=signature), language)
     context = {
         **_letter_context(letter, signature.organisation, language),
         "signer_name": signature.signer_name,
         "signed_at": signature.signed_at,
-        "days_before": days_before,
+        "days_left": days_to_go,
         "confirm_url": _confirm_url(signature, language),
-        "unsubscribe_url": absolute_url(
-            "outreach:unsubscribe", language,
-            token=unsubscribe_token(signature.signer_email, signature.organisation_id),
-        ),
+        "unsubscribe_url": unsubscribe_url,
     }
     return queue_email(
         Kind.REMINDER_UNCONFIRMED, signature.signer_email, "reminder-unconfirmed", context, language,
         dedupe_key=f"reminder-unconfirmed:{signature.pk}:{days_before}", letter=letter, signature=signature,
+        headers=headers,
     )
 
 
@@ -174,15 +242,44 @@ def digest(letter, coordinator, day, signatures, counts):
     )
 
 
+# --- at send time -----------------------------------------------------------------------------------------
+
+
+def reason_not_to_send(email):
+    """Why a queued invitation or reminder must not go out any more (a Skipped reason), or "".
+
+    Checked by the outbox (emails.core.send_one) just before sending, because an email may wait in the queue for
+    hours during an SMTP outage, and meanwhile the person may unsubscribe or their organisation answer.
+    """
+    awaited = AWAITED_STATUS.get(email.kind)
+    if awaited is None:
+        return ""
+    if EmailSuppression.is_suppressed(email.to):
+        return Skipped.UNSUBSCRIBED
+    if email.contact_id and not email.contact.is_active:
+        return Skipped.INACTIVE
+    if email.signature_id and email.signature.status != awaited:
+        return Skipped.ANSWERED
+    if email.letter_id and not email.letter.is_open:
+        return Skipped.CLOSED
+    return ""
+
+
 # --- bulk sending -----------------------------------------------------------------------------------------
 
 
 def queue_bulk(emails):
-    """Insert outbox rows in a few statements and, after commit, hand them to the worker in batches."""
-    created = OutgoingEmail.objects.bulk_create(emails)
-    ids = [email.pk for email in created]
+    """Insert outbox rows in a few statements (a row whose dedupe key exists is left out) and, after commit,
+    hand them to the worker in batches. Returns the ids of the queued rows."""
+    OutgoingEmail.objects.bulk_create(emails, ignore_conflicts=True)
+    # Read back by key: with ignore_conflicts the database does not return the new ids.
+    keys = [email.dedupe_key for email in emails]
+    ids = list(
+        OutgoingEmail.objects.filter(dedupe_key__in=keys, state=OutgoingEmail.State.QUEUED)
+        .order_by("pk").values_list("pk", flat=True)
+    )
     transaction.on_commit(lambda: enqueue_batches(ids))
-    return created
+    return ids
 
 
 def enqueue_batches(ids, run_after=None):
@@ -198,16 +295,16 @@ def enqueue_batches(ids, run_after=None):
 def send_batch(email_ids):
     """Send a batch of outbox emails.
 
-    After the first failure (SMTP down) the rest of the batch is not tried now, which would only repeat the
-    same timeout for every email: it is handed back to the queue for the back-off time, still as one task.
+    When the mail server cannot be reached, the rest of the batch is not tried now, which would only repeat the
+    same timeout for every email: it is handed back to the queue for the back-off time, still as one task. A
+    refused recipient only concerns its own email, and the batch goes on.
     """
     sent = 0
     for position, email_id in enumerate(email_ids):
-        if deliver(email_id):
-            sent += 1
+        outcome = send_one(email_id)
+        sent += outcome == Outcome.SENT
+        if outcome != Outcome.OUTAGE:
             continue
-        if not OutgoingEmail.objects.filter(pk=email_id, state=OutgoingEmail.State.QUEUED).exists():
-            continue  # already failed for good or deleted: not an outage
         rest = email_ids[position + 1 :]
         if rest and getattr(default_task_backend, "supports_defer", False):
             enqueue_batches(rest, run_after=timezone.now() + backoff(1))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from letters.models import Contact, Letter, Organisation, Tag
+from letters.models.outreach import EmailSuppression
 from letters.services.invitations import select_organisations
 from letters.services.regions import REGIONS
 
@@ -127,6 +128,9 @@ class OutreachSettingsForm(forms.ModelForm):
 
 
 class ContactForm(forms.ModelForm):
+    """Add a contact. An address that unsubscribed is recorded as such (the view warns): only staff, at the
+    person's request, can lift an unsubscribe; adding the address again must not do it silently."""
+
     class Meta:
         model = Contact
         fields = ["name", "email", "language"]
@@ -146,4 +150,7 @@ class ContactForm(forms.ModelForm):
 
     def save(self, commit=True):
         self.instance.organisation = self.organisation
+        suppression = EmailSuppression.objects.of(self.instance.email).first()
+        if suppression is not None:
+            self.instance.unsubscribed_at = suppression.at
         return super().save(commit=commit)

@@ -95,6 +95,11 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         indexes = [models.Index(fields=["acronym", "country"])]
+        # django-import-export checks these (settings: IMPORT_EXPORT_*_PERMISSION_CODE) instead of admin access.
+        permissions = [
+            ("import_organisation", _("Can import the organisation directory")),
+            ("export_organisation", _("Can export the organisation directory")),
+        ]
 
     def __str__(self):
         return self.name

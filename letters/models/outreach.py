@@ -67,6 +67,8 @@ class OutgoingEmail(models.Model):
     letter = models.ForeignKey(Letter, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails")
     signature = models.ForeignKey(Signature, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails")
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails")
+    # Extra message headers, e.g. List-Unsubscribe on invitations and reminders (RFC 2369 / RFC 8058).
+    headers = models.JSONField(_("extra headers"), default=dict, blank=True)
 
     objects = OutgoingEmailQuerySet.as_manager()
 
@@ -77,6 +79,47 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.to} ({self.state})"
+
+
+class EmailSuppressionQuerySet(models.QuerySet):
+    def of(self, email):
+        return self.filter(email=(email or "").strip().lower())
+
+
+class EmailSuppression(models.Model):
+    """An address that asked for no more invitations or reminders, whichever organisation it was listed under.
+
+    Kept apart from Contact rows on purpose: contacts are deleted with their organisation or folded away by a
+    directory merge, and an unsubscribe must outlive them. Emails people ask for themselves (the confirmation of
+    their own sign-on) are still sent.
+    """
+
+    class Source(models.TextChoices):
+        LINK = "link", _("Unsubscribe link")
+        ONE_CLICK = "one-click", _("One-click unsubscribe from the mail program")
+        CONTACT = "contact", _("Contact marked as unsubscribed")
+
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+    at = models.DateTimeField(_("unsubscribed"), default=timezone.now)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.LINK)
+
+    objects = EmailSuppressionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("unsubscribed address")
+        verbose_name_plural = _("unsubscribed addresses")
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def is_suppressed(cls, email):
+        return cls.objects.of(email).exists()
 
 
 class MergeRecord(models.Model):
@@ -134,4 +177,4 @@ class Throttle(models.Model):
         return cls.objects.filter(updated_at__lt=cutoff).delete()[0]
 
 
-__all__ = ["Invitation", "MergeRecord", "OutgoingEmail", "Throttle"]
+__all__ = ["EmailSuppression", "Invitation", "MergeRecord", "OutgoingEmail", "Throttle"]

@@ -26,7 +26,12 @@ class SignatureQuerySet(models.QuerySet):
         return self.filter(status__in=Signature.SIGNED_STATUSES)
 
     def awaiting_answer(self):
+        """Invited organisations that have neither signed nor declined yet."""
         return self.filter(status=Signature.Status.INVITED)
+
+    def answered(self):
+        """Everyone who answered an invitation or signed unasked: signed, declined, withdrew or was rejected."""
+        return self.filter(status__in=Signature.ANSWERED_STATUSES)
 
     def unconfirmed(self):
         return self.filter(status=Signature.Status.PENDING)
@@ -70,6 +75,8 @@ class Signature(models.Model):
         Status.REJECTED: {Status.PENDING, Status.APPROVED},
     }
     SIGNED_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.APPROVED)
+    # Every status but "invited": the organisation has answered, so it is neither invited nor reminded again.
+    ANSWERED_STATUSES = (*SIGNED_STATUSES, Status.DECLINED, Status.WITHDRAWN, Status.REJECTED)
     # Which timestamp each status sets.
     TIMESTAMPS = {
         Status.INVITED: "invited_at",
@@ -133,6 +140,8 @@ class Signature(models.Model):
             models.UniqueConstraint(fields=["letter", "organisation"], name="one_signature_per_org_per_letter")
         ]
         indexes = [models.Index(fields=["letter", "status"]), models.Index(fields=["signer_email"])]
+        # django-import-export checks this (settings: IMPORT_EXPORT_EXPORT_PERMISSION_CODE) instead of admin access.
+        permissions = [("export_signature", _("Can export signatory lists"))]
 
     def __str__(self):
         return f"{self.display_name()} → {self.letter}"

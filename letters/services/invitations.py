@@ -1,36 +1,46 @@
-"""Inviting organisations to sign a letter, following the links in an invitation, and the campaign's figures.
+"""Inviting organisations to sign a letter, and the links in an invitation: personal link, decline, unsubscribe.
 
 An organisation is invited through its contacts: each active contact gets a personal link, and the
 organisation's sign-on on the letter becomes "invited". Organisations that already answered (signed, declined,
 withdrew or were rejected) are never invited again, and an unsubscribed address never gets another email.
 """
 
-from collections import Counter, defaultdict
+import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import CharField, Exists, Max, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from letters.emails import outreach as emails
 from letters.models import Contact, Invitation, Letter, Organisation, OutgoingEmail, Signature, SignatureEvent
+from letters.models.letters import _user_or_none
+from letters.models.outreach import EmailSuppression
 
-from .regions import REGIONS, countries_in, region_label, region_of
+from .regions import countries_in
+
+logger = logging.getLogger(__name__)
 
 INVITED = Signature.Status.INVITED
+
+
+class LetterNotOpen(Exception):
+    """The letter stopped accepting sign-ons (closed, finalised, deadline passed) before the invitations went out."""
 
 
 # --- who may be emailed -----------------------------------------------------------------------------------
 
 
-def unsubscribed_emails():
+def suppressed_emails():
     """Addresses that asked for no more invitations or reminders, whichever organisation they were listed under."""
-    return Contact.objects.filter(unsubscribed_at__isnull=False).values("email")
+    return EmailSuppression.objects.values("email")
 
 
 def reachable_contacts():
-    return Contact.objects.active().exclude(email__in=unsubscribed_emails())
+    return Contact.objects.active().exclude(email__in=suppressed_emails())
 
 
 # --- choosing organisations -------------------------------------------------------------------------------
@@ -66,25 +76,41 @@ def _new_contacts(letter, organisations):
 
 
 @dataclass
+class InviteRow:
+    """An organisation to invite and its contacts; their addresses are shown only if `show_contacts` (see
+    letters.access.organisations_with_visible_contacts), else only how many and in which languages."""
+
+    organisation: Organisation
+    contacts: list
+    show_contacts: bool
+
+
+@dataclass
 class InvitePlan:
     """What an invitation would do, shown to the coordinator before anything is sent."""
 
     selected: int = 0
-    to_invite: list = field(default_factory=list)  # [(organisation, [contacts])]
+    to_invite: list = field(default_factory=list)  # [InviteRow]
     answered: list = field(default_factory=list)  # [(organisation, status label)]
     without_contact: list = field(default_factory=list)
     already_invited: list = field(default_factory=list)
 
     @property
     def contact_count(self):
-        return sum(len(contacts) for _org, contacts in self.to_invite)
+        return sum(len(row.contacts) for row in self.to_invite)
 
 
-def plan_invitations(letter, organisations):
-    """Sort the selected organisations into: to invite, already answered, no reachable contact, already invited."""
-    statuses = dict(
-        Signature.objects.filter(letter=letter, organisation__in=organisations).values_list("organisation_id", "status")
+def plan_invitations(letter, organisations, visible=None):
+    """Sort the selected organisations into: to invite, already answered, no reachable contact, already invited.
+
+    `visible`: the organisations whose contacts' addresses the coordinator may see (a queryset; None: none).
+    """
+    answered = dict(
+        letter.signatures.answered().filter(organisation__in=organisations).values_list("organisation_id", "status")
     )
+    shown = set()
+    if visible is not None:
+        shown = set(visible.filter(pk__in=organisations.values("pk")).values_list("pk", flat=True))
     invited_before = set(
         Invitation.objects.filter(letter=letter, organisation__in=organisations)
         .values_list("organisation_id", flat=True)
@@ -95,11 +121,10 @@ def plan_invitations(letter, organisations):
     plan = InvitePlan()
     for organisation in organisations.order_by("sort_name", "name").only("name", "sort_name", "country"):
         plan.selected += 1
-        status = statuses.get(organisation.pk)
-        if status not in (None, INVITED):
-            plan.answered.append((organisation, Signature.Status(status).label))
+        if organisation.pk in answered:
+            plan.answered.append((organisation, Signature.Status(answered[organisation.pk]).label))
         elif contacts.get(organisation.pk):
-            plan.to_invite.append((organisation, contacts[organisation.pk]))
+            plan.to_invite.append(InviteRow(organisation, contacts[organisation.pk], organisation.pk in shown))
         elif organisation.pk in invited_before:
             plan.already_invited.append(organisation)
         else:
@@ -119,21 +144,55 @@ class InviteResult:
 def send_invitations(letter, organisations, by=None):
     """Invite every reachable, not yet invited contact of `organisations` and queue their emails.
 
-    One transaction with bulk inserts, so inviting 1,000 organisations takes a few dozen queries; the emails
-    are sent afterwards by the worker. The letter row is locked so that two coordinators inviting at once
-    cannot invite the same contact twice.
+    Raises LetterNotOpen if the letter no longer accepts sign-ons. Bulk inserts, so inviting 1,000 organisations
+    takes a few dozen queries; the emails are sent afterwards by the worker. The letter row is locked so that two
+    coordinators inviting at once cannot invite the same contact twice, and is re-read under the lock because
+    the letter may have been closed or finalised since the coordinator's form was checked.
     """
     now = timezone.now()
     with transaction.atomic():
-        letter = Letter.objects.select_for_update().prefetch_related("versions").get(pk=letter.pk)
+        letter = Letter.objects.select_for_update().get(pk=letter.pk)
+        if not letter.is_open:
+            raise LetterNotOpen
         contacts = list(_new_contacts(letter, organisations))
         signatures = _invited_signatures(letter, {c.organisation_id for c in contacts}, by, now)
         contacts = [c for c in contacts if c.organisation_id in signatures]
-        invitations = Invitation.objects.bulk_create(
-            [Invitation(letter=letter, organisation=c.organisation, contact=c, invited_by=_user(by)) for c in contacts]
+        by = _user_or_none(by)
+        Invitation.objects.bulk_create(
+            [Invitation(letter=letter, organisation=c.organisation, contact=c, invited_by=by) for c in contacts]
         )
-        emails.queue_bulk([emails.invitation(i, signatures[i.organisation_id]) for i in invitations])
-    return InviteResult(organisations=len({c.organisation_id for c in contacts}), emails=len(invitations))
+    # Rendered after the commit, outside the letter's lock: rendering 1,000 emails takes a few seconds, during
+    # which finalising, moderating or inviting for this letter would otherwise wait.
+    queue_invitation_emails(letter)
+    return InviteResult(organisations=len({c.organisation_id for c in contacts}), emails=len(contacts))
+
+
+def queue_invitation_emails(letter):
+    """Queue the invitation email of each of the letter's invitations that has none yet.
+
+    Those are the invitations just created, and any left without an email by a request that died between its
+    two transactions. The email's dedupe key (one per invitation) keeps two requests from queueing one twice.
+    """
+    has_email = OutgoingEmail.objects.filter(
+        dedupe_key=Concat(Value("invitation:"), Cast(OuterRef("pk"), CharField()), output_field=CharField())
+    )
+    invitations = list(
+        Invitation.objects.filter(letter=letter).filter(~Exists(has_email))
+        .select_related("contact", "organisation").prefetch_related("organisation__display_names").order_by("pk")
+    )
+    if not invitations:
+        return []
+    letter = Letter.objects.prefetch_related("versions").get(pk=letter.pk)
+    signatures = dict(
+        letter.signatures.filter(organisation_id__in={i.organisation_id for i in invitations})
+        .values_list("organisation_id", "pk")
+    )
+    rows = []
+    for invitation in invitations:
+        invitation.letter = letter  # every email reads the same prefetched language versions
+        rows.append(emails.invitation(invitation, signatures.get(invitation.organisation_id)))
+    with transaction.atomic():
+        return emails.queue_bulk(rows)
 
 
 def _invited_signatures(letter, organisation_ids, by, now):
@@ -158,29 +217,39 @@ def _invited_signatures(letter, organisation_ids, by, now):
     )
     signatures = {
         s.organisation_id: s
-        for s in Signature.objects.filter(letter=letter, organisation_id__in=organisation_ids, status=INVITED)
+        for s in letter.signatures.awaiting_answer().filter(organisation_id__in=organisation_ids)
     }
+    by = _user_or_none(by)
     SignatureEvent.objects.bulk_create(
         [
-            SignatureEvent(signature=s, action="invited", from_status=INVITED, to_status=INVITED, by=_user(by), at=now)
+            SignatureEvent(signature=s, action="invited", from_status=INVITED, to_status=INVITED, by=by, at=now)
             for s in signatures.values()
         ]
     )
     return signatures
 
 
-def _user(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
-
-
 # --- the contact's side: personal link, decline, unsubscribe ----------------------------------------------
 
 
-def open_invitation(token):
-    """The invitation for a personal link, marked as opened (first time only); None for an unknown token."""
-    invitation = Invitation.objects.select_related("letter", "organisation", "contact").filter(token=token).first()
-    if invitation is None:
-        return None
+# Mail scanners (Microsoft Defender, Mimecast…) follow every link of an email within seconds of its delivery, before
+# anyone has read it. An "open" that soon after an email carrying the link went out is not counted, so the campaign
+# shows people rather than scanners; someone who really clicks that fast counts as opened once they answer.
+SCANNER_WINDOW = timedelta(seconds=60)
+
+
+def get_invitation(token):
+    return Invitation.objects.select_related("letter", "organisation", "contact").filter(token=token).first()
+
+
+def open_invitation(token, count_open=True):
+    """The invitation for a personal link, marked as opened (first time only); None for an unknown token.
+
+    `count_open=False` (a HEAD request) and opens within SCANNER_WINDOW of the email's delivery mark nothing.
+    """
+    invitation = get_invitation(token)
+    if invitation is None or not count_open or _just_delivered(invitation):
+        return invitation
     now = timezone.now()
     if invitation.opened_at is None:
         Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(opened_at=now)
@@ -191,8 +260,13 @@ def open_invitation(token):
     return invitation
 
 
-def get_invitation(token):
-    return Invitation.objects.select_related("letter", "organisation", "contact").filter(token=token).first()
+def _just_delivered(invitation):
+    """Whether an email with this personal link (the invitation or a reminder) went out less than a minute ago."""
+    last_sent = OutgoingEmail.objects.filter(
+        letter_id=invitation.letter_id, contact_id=invitation.contact_id,
+        kind__in=(emails.Kind.INVITATION, emails.Kind.REMINDER), sent_at__isnull=False,
+    ).aggregate(last=Max("sent_at"))["last"]
+    return last_sent is not None and timezone.now() - last_sent < SCANNER_WINDOW
 
 
 class DeclineOutcome:
@@ -200,23 +274,29 @@ class DeclineOutcome:
     ALREADY = "already-declined"
     SIGNED = "signed"
     CLOSED = "answered"
+    LETTER_CLOSED = "letter-closed"
 
 
 def decline_invitation(invitation):
-    """Record that the invited organisation declines. Only an unanswered invitation can be declined this way.
+    """Record that the invited organisation declines. Only an unanswered invitation of an open letter can be
+    declined this way.
 
     A colleague's sign-on is never undone by a decline link: signed organisations withdraw through the link in
-    their confirmation email instead.
+    their confirmation email instead. The letter is re-read under its lock, so a decline racing with the
+    letter's closing or finalisation cannot change a list that is being frozen.
     """
     with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=invitation.letter_id)
+        if not letter.is_open:
+            return DeclineOutcome.LETTER_CLOSED
         signature = (
             Signature.objects.select_for_update()
-            .filter(letter=invitation.letter, organisation=invitation.organisation)
+            .filter(letter=letter, organisation=invitation.organisation)
             .first()
         )
         if signature is None:
             signature = Signature.objects.create(
-                letter=invitation.letter, organisation=invitation.organisation, status=INVITED,
+                letter=letter, organisation=invitation.organisation, status=INVITED,
                 source=Signature.Source.INVITATION, invited_at=invitation.created_at,
             )
         if signature.status == Signature.Status.DECLINED:
@@ -229,154 +309,40 @@ def decline_invitation(invitation):
     return DeclineOutcome.DECLINED
 
 
-def unsubscribe(email, organisation_id):
-    """Stop invitations and reminders to `email`, under every organisation it is a contact of.
+def unsubscriber(token):
+    """The address an unsubscribe link's token names, or None (tampered with, or its contact or sign-on is gone)."""
+    parsed = emails.read_unsubscribe_token(token)
+    if parsed is None:
+        return None
+    kind, pk = parsed
+    if kind == "c":
+        email = Contact.objects.filter(pk=pk).values_list("email", flat=True).first()
+    else:
+        email = Signature.objects.filter(pk=pk).values_list("signer_email", flat=True).first()
+    return email or None
 
-    A signer who is not yet a contact is recorded as an unsubscribed contact of their organisation, so that a
-    later invitation respects it too.
+
+def unsubscribe(email, source=EmailSuppression.Source.LINK):
+    """Stop invitations and reminders to `email` for good, under every organisation it is a contact of.
+
+    The suppression outlives contacts (deleted, merged away) and applies to addresses not yet in the directory;
+    invitations and reminders already queued for the address are cancelled (and checked again at send time).
     """
     now = timezone.now()
     email = email.strip().lower()
     with transaction.atomic():
+        EmailSuppression.objects.get_or_create(email=email, defaults={"at": now, "source": source})
         Contact.objects.filter(email=email, unsubscribed_at__isnull=True).update(unsubscribed_at=now)
-        known = Contact.objects.filter(email=email).exists()
-        if not known and Organisation.objects.filter(pk=organisation_id).exists():
-            Contact.objects.create(organisation_id=organisation_id, email=email, unsubscribed_at=now)
+        OutgoingEmail.objects.filter(
+            to=email, state=OutgoingEmail.State.QUEUED, kind__in=emails.UNSOLICITED_KINDS
+        ).update(state=OutgoingEmail.State.FAILED, last_error=emails.Skipped.UNSUBSCRIBED)
 
 
-# --- the campaign, as the coordinator sees it -------------------------------------------------------------
-
-OUTCOMES = ("signed", "declined", "no_answer", "withdrawn")
-STAGES = ("invited", "opened", "signed")
-LABELS = {
-    "invited": _("Invited"), "opened": _("Opened"), "signed": _("Signed"), "declined": _("Declined"),
-    "no_answer": _("No answer"), "withdrawn": _("Withdrawn or rejected"),
-}
-# Bootstrap's palette, written out: SVG presentation attributes cannot use CSS variables.
-COLOURS = {
-    "invited": "#0d6efd", "opened": "#6ea8fe", "signed": "#198754", "declined": "#dc3545",
-    "no_answer": "#adb5bd", "withdrawn": "#6c757d",
-}
-
-
-def _outcome(status):
-    if status in Signature.SIGNED_STATUSES:
-        return "signed"
-    if status == Signature.Status.DECLINED:
-        return "declined"
-    if status in (Signature.Status.WITHDRAWN, Signature.Status.REJECTED):
-        return "withdrawn"
-    return "no_answer"
-
-
-@dataclass
-class Bar:
-    """One bar of a picture. `width` and `x` are percentages pre-formatted with a dot (SVG, whatever the locale)."""
-
-    key: str
-    label: str
-    count: int
-    percent: int
-    width: str
-    x: str
-    colour: str
-
-
-def bars(counts, keys, centred=False):
-    """Bars as a share of the invited organisations: side by side (stacked) or centred (a funnel)."""
-    total, offset, result = counts["invited"], 0.0, []
-    for key in keys:
-        share = 100 * counts[key] / total if total else 0.0
-        x = (100 - share) / 2 if centred else offset
-        result.append(Bar(key, LABELS[key], counts[key], round(share), f"{share:.2f}", f"{x:.2f}", COLOURS[key]))
-        offset += share
-    return result
-
-
-@dataclass
-class RegionRow:
-    code: str
-    label: str
-    counts: Counter
-
-    def bars(self):
-        return bars(self.counts, OUTCOMES)
-
-
-@dataclass
-class Campaign:
-    totals: Counter
-    regions: list  # [RegionRow]
-    signed_uninvited: int
-
-    def funnel(self):
-        return bars(self.totals, STAGES, centred=True)
-
-    def split(self):
-        return bars(self.totals, OUTCOMES)
-
-
-def campaign(letter):
-    """Invited / opened / signed / declined / no answer, overall and per region, in two queries.
-
-    "Opened" counts organisations that followed a personal link or answered in any way: a partner who signs
-    straight from the public page has evidently read the invitation.
-    """
-    rows = letter.signatures.values_list("organisation_id", "status", "opened_at")
-    signatures = {pk: (status, opened) for pk, status, opened in rows}
-    invited = (
-        Invitation.objects.filter(letter=letter).values("organisation_id", "organisation__country")
-        .annotate(opened=Max("opened_at")).order_by()
-    )
-    totals, per_region = Counter(), defaultdict(Counter)
-    for row in invited:
-        status, sig_opened = signatures.get(row["organisation_id"], (INVITED, None))
-        outcome = _outcome(status)
-        counts = Counter(invited=1, **{outcome: 1})
-        counts["opened"] = int(bool(row["opened"] or sig_opened or outcome != "no_answer"))
-        totals.update(counts)
-        per_region[region_of(row["organisation__country"])].update(counts)
-    invited_ids = {row["organisation_id"] for row in invited}
-    signed_uninvited = sum(
-        1 for pk, (status, _o) in signatures.items() if pk not in invited_ids and status in Signature.SIGNED_STATUSES
-    )
-    order = [code for code, _label in REGIONS] + [""]
-    regions = [RegionRow(code, region_label(code), per_region[code]) for code in order if code in per_region]
-    return Campaign(totals=totals, regions=regions, signed_uninvited=signed_uninvited)
-
-
-def still_to_chase(letter):
-    """Invited organisations that have neither signed nor declined, with their invitations and reminders sent."""
-    invitations = Invitation.objects.filter(letter=letter).select_related("contact").order_by("pk")
-    return (
-        letter.signatures.filter(status=INVITED)
-        .select_related("organisation")
-        .prefetch_related(Prefetch("organisation__invitations", queryset=invitations, to_attr="letter_invitations"))
-        .annotate(
-            reminders_sent=Count("emails", filter=Q(emails__kind=emails.Kind.REMINDER)),
-            last_emailed=Max("emails__created_at"),
-        )
-        .order_by("organisation__sort_name", "organisation__name")
-    )
-
-
-def unconfirmed(letter):
-    return letter.signatures.unconfirmed().select_related("organisation").order_by("signed_at")
-
-
-def outbox(letter):
-    """Counts per state and the latest emails of this letter (every kind, not only invitations)."""
-    counts = dict.fromkeys(OutgoingEmail.State.values, 0)
-    for row in letter.emails.values("state").annotate(n=Count("pk")).order_by():
-        counts[row["state"]] = row["n"]
-    return counts
-
-
-def retry_failed(letter):
-    """Give failed emails of this letter a fresh set of attempts, now."""
-    ids = list(letter.emails.filter(state=OutgoingEmail.State.FAILED).values_list("pk", flat=True))
-    OutgoingEmail.objects.filter(pk__in=ids).update(
-        state=OutgoingEmail.State.QUEUED, attempts=0, next_attempt_at=timezone.now()
-    )
-    transaction.on_commit(lambda: emails.enqueue_batches(ids))
-    return len(ids)
+def resubscribe(email, by):
+    """Staff, at the person's request: invitations and reminders may reach `email` again. True if it was suppressed."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        deleted, _counts = EmailSuppression.objects.of(email).delete()
+        Contact.objects.filter(email=email).update(unsubscribed_at=None)
+    logger.info("user %s lifted the unsubscribe of an address (%s)", getattr(by, "pk", None), bool(deleted))
+    return bool(deleted)

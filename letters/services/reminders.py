@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from letters.emails import outreach as emails
-from letters.models import Invitation, Letter, OutgoingEmail, Signature
+from letters.models import Invitation, Letter, OutgoingEmail
 
-from .invitations import reachable_contacts, unsubscribed_emails
+from .invitations import reachable_contacts, suppressed_emails
 
 # Someone invited (or who signed) less than this long before a reminder step does not get that step's reminder.
 MIN_AGE = timedelta(hours=24)
@@ -40,35 +40,40 @@ def send_reminders(now=None):
     for letter in Letter.objects.open().filter(deadline__gt=now).exclude(reminder_days="").prefetch_related("versions"):
         step = due_step(letter, now)
         if step:
-            queued += remind_invited(letter, *step) + remind_unconfirmed(letter, *step)
+            days_to_go = emails.days_left(letter.deadline, now)
+            queued += remind_invited(letter, *step, days_to_go) + remind_unconfirmed(letter, *step, days_to_go)
     return queued
 
 
-def remind_invited(letter, days_before, step_start):
-    """Invited contacts whose organisation has neither signed nor declined (and who are still reachable)."""
+def remind_invited(letter, days_before, step_start, days_to_go):
+    """Invited contacts whose organisation has neither signed nor declined (and who are still reachable).
+
+    `days_before` is the reminder step (it keeps each step to one email); `days_to_go` what the email says.
+    """
     sent_keys = set(
         OutgoingEmail.objects.filter(letter=letter, kind=emails.Kind.REMINDER, dedupe_key__endswith=f":{days_before}")
         .values_list("dedupe_key", flat=True)
     )
+    signatures = dict(letter.signatures.awaiting_answer().values_list("organisation_id", "pk"))
     invitations = (
         Invitation.objects.filter(
             letter=letter, created_at__lte=step_start - MIN_AGE, contact__in=reachable_contacts(),
-            organisation__signatures__letter=letter, organisation__signatures__status=Signature.Status.INVITED,
+            organisation_id__in=letter.signatures.awaiting_answer().values("organisation_id"),
         )
-        .select_related("contact", "organisation", "letter")
+        .select_related("contact", "organisation")
         .prefetch_related("organisation__display_names")
     )
-    signatures = dict(letter.signatures.awaiting_answer().values_list("organisation_id", "pk"))
     queued = 0
     for invitation in invitations:
         if f"reminder:{invitation.pk}:{days_before}" in sent_keys:
             continue
         invitation.letter = letter  # reuse the prefetched language versions
-        queued += emails.reminder(invitation, signatures.get(invitation.organisation_id), days_before) is not None
+        signature_id = signatures.get(invitation.organisation_id)
+        queued += emails.reminder(invitation, signature_id, days_before, days_to_go) is not None
     return queued
 
 
-def remind_unconfirmed(letter, days_before, step_start):
+def remind_unconfirmed(letter, days_before, step_start, days_to_go):
     """Signers who submitted the form but never confirmed their email address."""
     sent_keys = set(
         OutgoingEmail.objects.filter(
@@ -79,8 +84,8 @@ def remind_unconfirmed(letter, days_before, step_start):
         letter.signatures.unconfirmed()
         .filter(signed_at__lte=step_start - MIN_AGE)
         .exclude(signer_email="")
-        .exclude(signer_email__in=unsubscribed_emails())
-        .select_related("organisation", "letter")
+        .exclude(signer_email__in=suppressed_emails())
+        .select_related("organisation")
         .prefetch_related("organisation__display_names")
     )
     queued = 0
@@ -88,7 +93,7 @@ def remind_unconfirmed(letter, days_before, step_start):
         if f"reminder-unconfirmed:{signature.pk}:{days_before}" in sent_keys:
             continue
         signature.letter = letter
-        queued += emails.unconfirmed_reminder(signature, days_before) is not None
+        queued += emails.unconfirmed_reminder(signature, days_before, days_to_go) is not None
     return queued
 
 

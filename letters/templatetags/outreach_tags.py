@@ -1,9 +1,9 @@
-"""Template tags of the outreach area: the campaign summary shown in the letter dashboard's outreach panel."""
+"""Template tags of the outreach area: the campaign summary of the letter dashboard's panel, outbox labels."""
 
 from django import template
-from django.utils.translation import gettext_lazy as _
 
-from letters.services.invitations import campaign, outbox
+from letters.emails.outreach import Skipped, email_language, kind_label
+from letters.services.campaign import campaign, outbox
 
 register = template.Library()
 
@@ -14,17 +14,27 @@ def campaign_summary(letter):
     return {"campaign": campaign(letter), "outbox": outbox(letter)}
 
 
-EMAIL_KINDS = {
-    "invitation": _("Invitation"),
-    "reminder": _("Reminder"),
-    "reminder-unconfirmed": _("Reminder to confirm"),
-    "notify-signon": _("New sign-on notice"),
-    "digest": _("Daily digest"),
-    "signon-confirm": _("Sign-on confirmation"),
-}
+@register.filter
+def email_kind(kind):
+    """A readable name for an outbox row's kind (kinds of other areas without a name are shown as they are)."""
+    return kind_label(kind)
 
 
 @register.filter
-def email_kind(kind):
-    """A readable name for an outbox row's kind (other areas' kinds are shown as they are)."""
-    return EMAIL_KINDS.get(kind, kind)
+def writes_in(contact, letter):
+    """The language the contact's emails about `letter` are written in (their own only if the letter has it)."""
+    return email_language(contact.language, letter)
+
+
+@register.filter
+def not_sent_reason(email):
+    """Why an outbox email was left unsent on purpose (unsubscribed, answered…), in words; "" otherwise."""
+    return Skipped.LABELS.get(email.last_error, "") if email.state == "failed" else ""
+
+
+@register.filter
+def masked_email(address):
+    """"a…@example.org": enough for the owner of an address to recognise it, without spelling it out to anyone
+    else holding the link."""
+    local, _at, domain = str(address).partition("@")
+    return f"{local[:1]}…@{domain}" if domain else "…"

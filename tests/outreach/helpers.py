@@ -27,6 +27,12 @@ class Inbox:
         self.port = _free_port()
         self.controller = None
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook
+        if address.startswith("refused"):  # a mailbox that does not exist: refused, the server itself is fine
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         with self.lock:
             self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
@@ -45,6 +51,19 @@ class Inbox:
 
     def recipients(self):
         return sorted(m["To"] for m in self.messages)
+
+
+class Blackhole:
+    """A mail server that accepts the TCP connection and then never says a word, like a firewalled host."""
+
+    def __init__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(50)  # the kernel completes the handshakes; nobody ever reads or answers
+        self.port = self.socket.getsockname()[1]
+
+    def close(self):
+        self.socket.close()
 
 
 def _free_port():

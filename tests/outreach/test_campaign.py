@@ -7,7 +7,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from letters.models import Invitation, Letter, OutgoingEmail, Signature
+from letters.models import Invitation, Letter, OrganisationName, OutgoingEmail, Signature
 from letters.services.invitations import open_invitation, select_organisations, send_invitations
 from tests.factories import SignatureFactory
 from tests.outreach.helpers import partner
@@ -137,9 +137,43 @@ def test_another_coordinator_cannot_see_the_campaign_or_change_its_settings(othe
 def test_the_campaign_page_needs_as_many_queries_for_50_invited_partners_as_for_5(coordinator_client, letter, running):
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            assert coordinator_client.get(f"/manage/letters/{letter.slug}/campaign/").status_code == 200
-        return len(captured)
+            response = coordinator_client.get(f"/manage/letters/{letter.slug}/campaign/")
+            assert response.status_code == 200
+        return len(captured), response
 
-    few = queries()
-    send_invitations(letter, select_organisations(organisations=[partner(f"Extra {n}") for n in range(45)]))
-    assert queries() == few
+    def grow(start, count):
+        """More invited partners, each reminded once, and more signers who never confirmed (with a French name)."""
+        extra = [partner(f"Extra {n}") for n in range(start, start + count)]
+        send_invitations(letter, select_organisations(organisations=extra))
+        for invitation in Invitation.objects.filter(letter=letter, organisation__in=extra):
+            signature = Signature.objects.get(letter=letter, organisation=invitation.organisation)
+            OutgoingEmail.objects.create(
+                kind="reminder", to=invitation.contact.email, subject="Reminder", body_text="…", letter=letter,
+                signature=signature, contact=invitation.contact, dedupe_key=f"reminder:{invitation.pk}:7",
+            )
+        for n in range(start, start + count):
+            signer = SignatureFactory(
+                letter=letter, organisation=partner(f"Unconfirmed {n}"), status=Signature.Status.PENDING
+            )
+            OrganisationName.objects.create(organisation=signer.organisation, language="fr", name=f"Non confirmé {n}")
+
+    grow(0, 3)
+    few, _response = queries()
+    grow(3, 45)
+    many, response = queries()
+    assert many == few
+    assert len(response.context["unconfirmed"]) == 1 + 48 and len(response.context["chase"]) == 50
+    assert {s.reminders_sent for s in response.context["chase"] if s.organisation.name.startswith("Extra")} == {1}
+
+
+def test_emails_left_unsent_on_purpose_are_not_shown_as_failures_nor_retried(coordinator_client, letter, running):
+    OutgoingEmail.objects.filter(to__startswith="cairo").update(state="failed", last_error="unsubscribed")
+    OutgoingEmail.objects.filter(to__startswith="geneva").update(state="failed", last_error="SMTPDataError: 554")
+
+    html = coordinator_client.get(f"/manage/letters/{letter.slug}/campaign/").content.decode()
+    assert "Failed 1" in html and "Not sent 1" in html
+    assert "Not sent: the person unsubscribed." in html
+
+    coordinator_client.post(f"/manage/letters/{letter.slug}/campaign/retry/")
+    assert OutgoingEmail.objects.get(to__startswith="cairo").state == "failed"
+    assert OutgoingEmail.objects.get(to__startswith="geneva").state == "queued"

@@ -49,7 +49,9 @@ def test_no_sign_on_email_for_letters_without_notifications_or_with_a_digest(let
     assert not OutgoingEmail.objects.filter(kind="notify-signon").exists()
 
 
-def test_a_failing_notification_never_breaks_the_sign_on(letter, coordinator, monkeypatch):
+def test_a_failing_notification_never_breaks_the_sign_on(
+    client, letter, coordinator, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
     letter.notify = Letter.Notify.EACH
     letter.save()
 
@@ -57,7 +59,21 @@ def test_a_failing_notification_never_breaks_the_sign_on(letter, coordinator, mo
         raise RuntimeError("template missing")
 
     monkeypatch.setattr("letters.emails.outreach.sign_on_notification", broken)
-    submitted(SignatureFactory(letter=letter, status=Signature.Status.PENDING))  # does not raise
+    form = {
+        "kind": "organisation", "organisation_name": "Centre for Civic Voices", "country": "KE",
+        "signer_name": "Amina Odhiambo", "signer_email": "amina@ccv.example.org", "consent_public": "on",
+    }
+    # Through the public form and the sign-on service, running what they leave for after the commit.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(f"/en/letters/{letter.slug}/", form)
+
+    assert response.status_code == 302 and response["Location"].endswith("/thanks/")
+    assert callbacks  # the notification really was attempted after the commit
+    signature = Signature.objects.get(letter=letter, signer_email="amina@ccv.example.org")
+    assert signature.status == Signature.Status.PENDING
+    assert OutgoingEmail.objects.filter(kind="signon-confirm", signature=signature).exists()
+    assert not OutgoingEmail.objects.filter(kind="notify-signon").exists()
+    assert f"could not queue the new sign-on notification for signature {signature.pk}" in caplog.text
 
 
 def at(hour, days=0):

@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from letters.emails.core import send_due
-from letters.models import Contact, Invitation, Organisation, OutgoingEmail, Signature
+from letters.models import Contact, Invitation, OutgoingEmail, Signature
 from letters.services.invitations import select_organisations, send_invitations, unsubscribe
 from letters.services.reminders import due_step, send_reminders
 from tests.conftest import requires_postgres
@@ -50,7 +50,7 @@ def campaign(coordinator):
     sign(letter, signed, Signature.Status.APPROVED, "boss@signed-partner.example.org")
     Signature.objects.get(letter=letter, organisation=declined).decline(reason="test")
     sign(letter, unconfirmed, Signature.Status.PENDING, "forgetful@unconfirmed-partner.example.org")
-    unsubscribe("silent-partner-1@silent-partner.example.org", silent.pk)  # one of Silent's two contacts
+    unsubscribe("silent-partner-1@silent-partner.example.org")  # one of Silent's two contacts
     Contact.objects.filter(organisation=left).update(is_active=False)
     OutgoingEmail.objects.update(state=OutgoingEmail.State.SENT)  # the invitations went out days ago
     return letter
@@ -66,12 +66,19 @@ def test_reminders_go_only_to_organisations_without_an_answer_and_to_unconfirmed
 
     assert smtp.recipients() == EXPECTED
     french = smtp.to("silent-partner-0@silent-partner.example.org")[0]
-    assert "7" in french["Subject"] and f"{campaign.title} [fr]" in french["Subject"]
+    # The 7-day step began yesterday: the email says how long is really left.
+    assert french["Subject"] == f"Reminder, 6 days left to sign: {campaign.title} [fr]"
+    assert "6 days left." in body(french)
     assert link_in(body(french), "/invite/").startswith("/fr/invite/")
-    assert "/decline/" in body(french) and "/unsubscribe/" in body(french)
+    assert link_in(body(french), "/decline/").startswith("/fr/invite/")
+    assert link_in(body(french), "/unsubscribe/").startswith("/fr/unsubscribe/")
+    assert french["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unconfirmed = smtp.to("forgetful@unconfirmed-partner.example.org")[0]
+    assert unconfirmed["Subject"] == f"Please confirm your sign-on: {campaign.title} [en]"
+    assert "6 days left." in body(unconfirmed) and unconfirmed["List-Unsubscribe"]
     confirm_page = client.get(link_in(body(unconfirmed), "/confirm/"))
-    assert confirm_page.status_code == 200 and b'method="post"' in confirm_page.content  # a fresh, working link
+    assert confirm_page.status_code == 200  # a fresh, working link to the page with the "Confirm" button
+    assert 'type="submit"' in confirm_page.content.decode() and "Confirm" in confirm_page.content.decode()
 
 
 @pytest.mark.django_db
@@ -102,7 +109,35 @@ def test_the_scheduler_queues_due_reminders_and_sends_them_in_one_pass(campaign,
 
 
 @pytest.mark.django_db
-def test_a_missed_step_is_not_sent_late_together_with_the_next(coordinator):
+def test_a_missed_step_is_not_sent_late_together_with_the_next(coordinator, smtp):
+    """The job did not run at the 7-day step: one day before the deadline only the 2-day reminder goes out."""
+    letter = LetterFactory(coordinators=[coordinator], deadline=NOW + timedelta(days=1), reminder_days="7,2")
+    invite_days_ago(letter, [partner("Missed Partner")], days=10)
+    OutgoingEmail.objects.update(state=OutgoingEmail.State.SENT)
+
+    assert send_reminders(NOW) == 1
+    assert send_reminders(NOW + timedelta(hours=1)) == 0
+    reminders = OutgoingEmail.objects.filter(kind="reminder")
+    assert [r.dedupe_key.rsplit(":", 1)[1] for r in reminders] == ["2"]
+    send_due()
+    assert [m["Subject"] for m in smtp.messages] == [f"Reminder, 1 day left to sign: {letter.title} [en]"]
+
+
+@pytest.mark.django_db
+def test_a_reminder_says_how_many_days_are_really_left(coordinator, smtp):
+    letter = LetterFactory(coordinators=[coordinator], deadline=NOW + timedelta(days=3), reminder_days="7")
+    invite_days_ago(letter, [partner("Slow Partner")], days=5)
+    OutgoingEmail.objects.update(state=OutgoingEmail.State.SENT)
+
+    send_reminders(NOW)
+    send_due()
+    assert smtp.messages[0]["Subject"] == f"Reminder, 3 days left to sign: {letter.title} [en]"
+    assert "3 days left." in body(smtp.messages[0])
+    assert OutgoingEmail.objects.get(kind="reminder").dedupe_key.endswith(":7")  # the step, not the days left
+
+
+@pytest.mark.django_db
+def test_no_step_is_due_after_the_deadline_or_without_reminder_days(coordinator):
     letter = LetterFactory(coordinators=[coordinator], deadline=NOW + timedelta(days=1), reminder_days="7,2")
     assert due_step(letter, NOW)[0] == 2
     letter.deadline = NOW - timedelta(minutes=1)
@@ -119,8 +154,7 @@ def test_closed_letters_send_no_reminders(campaign, smtp):
 
 @pytest.mark.django_db
 def test_an_unsubscribed_signer_is_not_reminded_to_confirm(campaign, smtp):
-    organisation = Organisation.objects.get(name="Unconfirmed Partner")
-    unsubscribe("forgetful@unconfirmed-partner.example.org", organisation.pk)  # a signer, not a contact
+    unsubscribe("forgetful@unconfirmed-partner.example.org")  # a signer, not a contact
     send_reminders(NOW)
     send_due()
     assert smtp.recipients() == ["silent-partner-0@silent-partner.example.org"]

@@ -1,0 +1,255 @@
+"""Forms for signers: the sign-on form and the listing correction form (reached from the confirmation email)."""
+
+import time
+import unicodedata
+from functools import lru_cache
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.forms.utils import flatatt
+from django.utils import translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from letters.models import Organisation
+from letters.text import clean_text, strip_accents
+
+# Formula prefixes: such a "name" is never an organisation, and spreadsheets would run it.
+FORMULA_PREFIXES = ("=", "+", "@")
+FILL_TIMER_SALT = "letters.signon.form-started"
+
+
+def clean_name(value):
+    """A name fit to publish: one line, no invisible or direction-changing characters, some letters or digits."""
+    value = clean_text(value)
+    if not value:
+        raise forms.ValidationError(_("This field is required."), code="required")
+    if not any(ch.isalnum() for ch in value):
+        raise forms.ValidationError(_("Please enter a name with letters or digits."), code="no_letters")
+    if value.startswith(FORMULA_PREFIXES):
+        raise forms.ValidationError(
+            _("A name cannot start with “%(char)s”."), code="formula", params={"char": value[0]}
+        )
+    return value
+
+
+def clean_message(value):
+    """Several lines are fine in a message; control and direction-changing characters are not."""
+    lines = [clean_text(line) for line in unicodedata.normalize("NFC", value or "").splitlines()]
+    return "\n".join(lines).strip()
+
+
+def fill_timer_token():
+    """Signed time at which the form was shown: a submission much faster than a person can type is a bot."""
+    return signing.dumps(time.time(), salt=FILL_TIMER_SALT)
+
+
+def _seconds_since(token):
+    try:
+        return time.time() - float(signing.loads(token or "", salt=FILL_TIMER_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def _language():
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+@lru_cache(maxsize=16)
+def country_choices(language):
+    """Countries in `language`, accent-insensitive alphabetical order, "International" and regions first."""
+    with translation.override(language):
+        named = [(code, str(name)) for code, name in countries]
+    key = lambda pair: strip_accents(pair[1]).casefold()  # noqa: E731
+    regions = sorted((pair for pair in named if pair[0].startswith("X")), key=lambda pair: (pair[0] != "XI", key(pair)))
+    others = sorted((pair for pair in named if not pair[0].startswith("X")), key=key)
+    return (("", "—"), (_("International and regions"), tuple(regions)), (_("Countries"), tuple(others)))
+
+
+class CountrySelect(forms.Select):
+    """A <select> of ~250 countries whose options are built once per language.
+
+    Django renders each <option> through a template, which costs milliseconds on a page that must serve hundreds
+    of requests a second; the output is the same markup.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        options = _options_html(_language())
+        value = "" if value is None else str(value)
+        if value:
+            # Codes are two letters: the only place `value="KE">` can occur is KE's own option.
+            options = options.replace(f'value="{escape(value)}">', f'value="{escape(value)}" selected>', 1)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), mark_safe(options))  # noqa: S308
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """The country select; validated against the set of codes rather than by walking ~250 translated choices."""
+
+    widget = CountrySelect
+
+    def valid_value(self, value):
+        return value in _country_codes()
+
+
+@lru_cache(maxsize=1)
+def _country_codes():
+    return frozenset(code for code, _name in countries)
+
+
+@lru_cache(maxsize=16)
+def _options_html(language):
+    """Escaped <option>s and <optgroup>s of country_choices(language), built once per language."""
+    parts = []
+    with translation.override(language):
+        for group_value, group_label in country_choices(language):
+            if isinstance(group_label, (list, tuple)):
+                parts.append(format_html('<optgroup label="{}">', group_label))
+                parts.extend(f'<option value="{escape(code)}">{escape(label)}</option>' for code, label in group_label)
+                parts.append("</optgroup>")
+            else:
+                parts.append(f'<option value="{escape(group_value)}">{escape(group_label)}</option>')
+    return "".join(parts)
+
+
+class SignOnForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("I am signing"),
+        choices=[
+            (Organisation.Kind.ORGANISATION, _("for an organisation")),
+            (Organisation.Kind.INDIVIDUAL, _("as an individual, for identification purposes only")),
+        ],
+        initial=Organisation.Kind.ORGANISATION,
+        widget=forms.RadioSelect,
+    )
+    organisation_name = forms.CharField(
+        label=_("Organisation name, as it should appear on the letter"), max_length=300, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    acronym = forms.CharField(label=_("Acronym"), max_length=40, required=False)
+    country = CountryChoiceField(label=_("Country"), required=False, choices=lambda: country_choices(_language()))
+    # A text input: browsers refuse type="url" values without "https://", which is how most people type them.
+    website = forms.URLField(
+        label=_("Website"), max_length=300, required=False, assume_scheme="https",
+        widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
+    )
+    affiliation = forms.CharField(
+        label=_("Affiliation (shown for identification purposes only)"), max_length=300, required=False
+    )
+    signer_name = forms.CharField(
+        label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    signer_email = forms.EmailField(
+        label=_("Your email"), max_length=254,
+        help_text=_("We send a link to this address to confirm the sign-on. It is never published."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    consent_public = forms.BooleanField(
+        label=_("I agree to be listed publicly as a signatory of this letter"),
+        error_messages={"required": _("Signing means being listed publicly: please tick this box to sign.")},
+    )
+    message = forms.CharField(
+        label=_("Message to the coordinators (optional)"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    # The honeypot: hidden from people by CSS, filled in by bots that fill in every field.
+    reference = forms.CharField(
+        label=_("Leave this field empty"), required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, letter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.letter = letter
+        if not letter.accepts_individuals:
+            del self.fields["kind"], self.fields["affiliation"]
+            self.fields["organisation_name"].required = self.fields["country"].required = True
+
+    @property
+    def helper(self):
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True  # the template's <form> carries the token
+        individuals = self.letter.accepts_individuals
+        organisation = Div("organisation_name", "acronym", "country", "website", css_class="signon-organisation")
+        helper.layout = Layout(
+            Field("kind") if individuals else None,
+            organisation,
+            Div("affiliation", css_class="signon-individual") if individuals else None,
+            "signer_name", "signer_email", "consent_public", "message",
+            Div("reference", css_class="hp-field", aria_hidden="true"),
+        )
+        helper.layout.fields = [field for field in helper.layout.fields if field is not None]
+        return helper
+
+    def looks_automated(self):
+        """A filled honeypot: the caller replies as if all went well and stores nothing."""
+        return bool(str(self.data.get("reference", "")).strip())
+
+    def timer_token(self):
+        """The form's fill timer: kept when a form comes back with errors, so fixing a typo is not "too fast"."""
+        started = self.data.get("started") if self.is_bound else None
+        return started if _seconds_since(started) is not None else fill_timer_token()
+
+    def clean_organisation_name(self):
+        value = self.cleaned_data["organisation_name"]
+        return clean_name(value) if clean_text(value) else ""
+
+    def clean_acronym(self):
+        value = clean_text(self.cleaned_data["acronym"])
+        return clean_name(value) if value else ""
+
+    def clean_affiliation(self):
+        value = clean_text(self.cleaned_data["affiliation"])
+        return clean_name(value) if value else ""
+
+    def clean_signer_name(self):
+        return clean_name(self.cleaned_data["signer_name"])
+
+    def clean_signer_email(self):
+        return self.cleaned_data["signer_email"].strip().lower()
+
+    def clean_message(self):
+        return clean_message(self.cleaned_data["message"])
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.setdefault("kind", Organisation.Kind.ORGANISATION)
+        if cleaned["kind"] == Organisation.Kind.ORGANISATION:
+            for name in ("organisation_name", "country"):
+                if name not in self.errors and not cleaned.get(name):
+                    self.add_error(name, forms.ValidationError(_("This field is required."), code="required"))
+        self._check_fill_time()
+        return cleaned
+
+    def _check_fill_time(self):
+        minimum = settings.SIGNON_MIN_FILL_SECONDS
+        if minimum <= 0:
+            return
+        elapsed = _seconds_since(self.data.get("started"))
+        if elapsed is None or elapsed < minimum:
+            raise forms.ValidationError(
+                _("That was quick! Please check your details and send the form again."), code="too_fast"
+            )
+
+
+class ListingForm(forms.Form):
+    """The signer corrects the name shown on this letter (not the directory: that is the coordinators' job)."""
+
+    name = forms.CharField(label=_("Name as it should appear on the letter"), max_length=300)
+
+    def clean_name(self):
+        return clean_name(self.cleaned_data["name"])
+
+    @property
+    def helper(self):
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        return helper

@@ -1,0 +1,420 @@
+"""Signing on from the public form: match the organisation, write the sign-on in one transaction, queue the email.
+
+Also the signer's own actions through the signed links in their email: confirm, correct the listing, withdraw.
+"""
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from letters import signals
+from letters.emails import signon as signon_emails
+from letters.matching import Matcher
+from letters.models import Invitation, Organisation, OrganisationAlias, Signature, Throttle
+from letters.text import clean_text, normalise_name
+
+# --- abuse limits -----------------------------------------------------------------------------------------------
+
+
+def allow_ip(ip):
+    """One token from this IP address's hourly bucket (SIGNON_RATE_PER_IP; 0 turns the limit off)."""
+    return _allow(f"signon:ip:{ip}", settings.SIGNON_RATE_PER_IP)
+
+
+def allow_email(email):
+    """One token from this email address's hourly bucket (SIGNON_RATE_PER_EMAIL; 0 turns the limit off)."""
+    # Hashed so that the throttle table never holds anyone's address.
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
+    return _allow(f"signon:email:{digest}", settings.SIGNON_RATE_PER_EMAIL)
+
+
+def _allow(key, capacity):
+    if capacity <= 0:
+        return True
+    return Throttle.allow(key[:200], capacity)
+
+
+# --- the directory index -----------------------------------------------------------------------------------------
+
+
+class DirectoryIndex:
+    """A Matcher kept between requests, brought up to date at most once a second.
+
+    Building a Matcher reads the whole directory: doing it for every sign-on would cost tens of milliseconds once
+    the directory has thousands of organisations. New organisations (the usual change: each new signatory adds
+    one) are added incrementally; any other change (rename, merge, alias) rebuilds it. Between refreshes the index
+    may miss an organisation created a moment ago in another process, which only matters for fuzzy suggestions
+    and acronym/domain recognition: exact names are always checked in the database (see _organisation_for).
+    """
+
+    REFRESH_SECONDS = 1.0
+    MAX_AGE_SECONDS = 300
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def refreshed(self):
+        """The Matcher. Call with `self.lock` held (a Matcher is not safe to share while it changes)."""
+        now = time.monotonic()
+        if self.matcher is None or now - self.built_at > self.MAX_AGE_SECONDS:
+            self._rebuild(_directory_stamp())
+        elif now - self.checked_at >= self.REFRESH_SECONDS:
+            stamp = _directory_stamp()
+            if stamp != self.stamp and not self._extend(stamp):
+                self._rebuild(stamp)
+        self.checked_at = now
+        return self.matcher
+
+    def _rebuild(self, stamp):
+        self.matcher, self.stamp, self.built_at = Matcher(), stamp, time.monotonic()
+
+    def _extend(self, stamp):
+        old = self.stamp
+        if stamp["aliases"] != old["aliases"] or old["top"] is None:
+            return False
+        changed = list(
+            Organisation.objects.filter(Q(pk__gt=old["top"]) | Q(updated_at__gt=old["changed"]))
+            .prefetch_related("aliases")
+            .only("id", "name", "acronym", "country", "normalised_name", "email_domains", "kind")
+        )
+        if any(org.pk <= old["top"] for org in changed) or len(changed) != stamp["count"] - old["count"]:
+            return False  # an existing organisation changed or one was deleted
+        for org in changed:
+            self.matcher.add(org)
+        self.stamp = stamp
+        return True
+
+    def reset(self):
+        with self.lock:
+            self.matcher, self.stamp, self.built_at, self.checked_at = None, None, 0.0, 0.0
+
+
+def _directory_stamp():
+    orgs = Organisation.objects.aggregate(count=Count("pk"), top=Max("pk"), changed=Max("updated_at"))
+    aliases = OrganisationAlias.objects.aggregate(count=Count("pk"), top=Max("pk"))
+    return {**orgs, "aliases": (aliases["count"], aliases["top"])}
+
+
+directory_index = DirectoryIndex()
+
+
+# --- signing on --------------------------------------------------------------------------------------------------
+
+
+class SignOnClosed(Exception):
+    """The letter stopped accepting sign-ons (closed, or its deadline passed) while the form was open."""
+
+
+@dataclass
+class SignOnResult:
+    signature: Signature
+    outcome: str  # created | reopened | resubmitted | unchanged
+
+    @property
+    def is_new_submission(self):
+        return self.outcome in ("created", "reopened")
+
+
+def sign_on(letter, data, language, invitation=None):
+    """Record a sign-on from the public form (`data` is SignOnForm.cleaned_data) and queue the confirmation email.
+
+    Submitting again for an organisation that already signed never creates a second row: the submission is
+    recorded in the sign-on's history, and the reply is the same as for a first sign-on (no enumeration).
+    """
+    if not letter.is_open:  # the caller loaded `letter` for this request
+        raise SignOnClosed
+    with transaction.atomic():
+        _serialise(_lock_key(data, invitation))
+        # Matching notes are read by coordinators: written in the site's language, not the signer's.
+        with translation.override(settings.LANGUAGE_CODE):
+            organisation, flags, is_new = _organisation_for(data, invitation)
+        if is_new:  # created in this transaction: nobody can have signed for it yet
+            result = _create(letter, organisation, flags, data, language, invitation)
+        else:
+            result = _attach(letter, organisation, flags, data, language, invitation)
+        if result.is_new_submission or _same_signer_again(result.signature, data):
+            signon_emails.send_confirmation(result.signature)
+        signature = result.signature
+        transaction.on_commit(lambda: signals.signature_submitted.send(sender=Signature, signature=signature))
+    return result
+
+
+def _lock_key(data, invitation):
+    if invitation is not None:
+        return f"signon:org-id:{invitation.organisation_id}"
+    if data.get("kind") == Organisation.Kind.INDIVIDUAL:
+        return f"signon:individual:{data['signer_email']}"
+    return f"signon:org:{normalise_name(data['organisation_name'])}"
+
+
+def _serialise(key):
+    """Make sign-ons for the same organisation name wait for each other until commit.
+
+    Without this, 20 people submitting one new organisation at once would each see "not in the directory" and
+    create 20 organisations. A PostgreSQL advisory lock on the *name* (not a row lock on the Letter) is used
+    because it also covers the same new organisation signing two letters at once, and sign-ons for different
+    organisations still run in parallel. The one-signature-per-letter rule itself is a database constraint
+    (see _attach). SQLite needs nothing: its IMMEDIATE transactions already let one writer in at a time.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
+@dataclass
+class _Flags:
+    new_organisation: bool = False
+    near_duplicate: bool = False
+    domain_mismatch: bool = False
+    note: str = ""
+
+
+def _organisation_for(data, invitation):
+    """(organisation, flags, is_new): the invitation's organisation, a matched one, or a new one flagged for review."""
+    if data.get("kind") == Organisation.Kind.INDIVIDUAL:
+        return _individual_for(data)
+    email = data["signer_email"]
+    with directory_index.lock:  # only around the in-memory index: no database lock is ever awaited under it
+        matcher = directory_index.refreshed()
+        match = None if invitation else matcher.match(data["organisation_name"], data.get("country", ""), email)
+    if invitation is not None:
+        return _invited_organisation(invitation, data, matcher)
+    # The index may be a second old: the name itself is checked in the database, under the advisory lock.
+    organisation = _in_database(match.organisation.pk if match.organisation else None, data["organisation_name"])
+    if organisation is not None:
+        how = match.how if match.organisation and match.organisation.pk == organisation.pk else "exact"
+        flags = _Flags(domain_mismatch=matcher.email_looks_foreign(organisation, email))
+        if how != "exact":
+            flags.note = str(_("Recognised by its %(how)s.")) % {"how": _HOW[how]}
+        return organisation, flags, False
+    organisation = _new_organisation(data, Organisation.Kind.ORGANISATION)
+    flags = _Flags(new_organisation=True, domain_mismatch=matcher.email_looks_foreign(organisation, email))
+    if match.suggestions:
+        flags.near_duplicate = True
+        flags.note = str(_("Possibly the same as: %(names)s.")) % {
+            "names": "; ".join(f"{org.name} (#{org.pk}, {score})" for org, score in match.suggestions)
+        }
+    return organisation, flags, True
+
+
+def _in_database(matched_pk, name):
+    """The matched organisation if it still exists, else one named exactly `name` (created since the index was
+    refreshed, e.g. by a concurrent sign-on that held the lock before us; those never add aliases)."""
+    if matched_pk is not None:
+        found = Organisation.objects.filter(pk=matched_pk).first()
+        if found is not None:
+            return found
+    return Organisation.objects.filter(normalised_name=normalise_name(name)).order_by("pk").first()
+
+
+def _invited_organisation(invitation, data, matcher):
+    organisation = Organisation.objects.get(pk=invitation.organisation_id)
+    flags = _Flags(domain_mismatch=matcher.email_looks_foreign(organisation, data["signer_email"]))
+    if normalise_name(data["organisation_name"]) != organisation.normalised_name:
+        flags.note = str(_("Invited as “%(name)s”.")) % {"name": organisation.name}
+    return organisation, flags, False
+
+
+_HOW = {"alias": _("alias"), "acronym": _("acronym and country"), "domain": _("email domain")}
+
+
+def _individual_for(data):
+    """Individuals are recognised by name *and* email: two people may share a name, and must both be able to sign."""
+    name = data["signer_name"]
+    existing = (
+        Organisation.objects.individuals()
+        .filter(normalised_name=normalise_name(name), signatures__signer_email=data["signer_email"])
+        .first()
+    )
+    if existing is not None:
+        return existing, _Flags(), False
+    return _new_organisation(data, Organisation.Kind.INDIVIDUAL), _Flags(new_organisation=True), True
+
+
+def _new_organisation(data, kind):
+    if kind == Organisation.Kind.INDIVIDUAL:
+        fields = {"name": data["signer_name"], "affiliation": data.get("affiliation", "")}
+    else:
+        fields = {
+            "name": data["organisation_name"], "acronym": data.get("acronym", ""),
+            "country": data.get("country", ""), "website": data.get("website", ""),
+        }
+    return Organisation.objects.create(kind=kind, needs_review=True, **fields)
+
+
+def _attach(letter, organisation, flags, data, language, invitation):
+    """Create the sign-on, or record a new submission on the existing one (the unique constraint decides)."""
+    existing = Signature.objects.select_for_update().filter(letter=letter, organisation=organisation).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return _create(letter, organisation, flags, data, language, invitation)
+        except IntegrityError:
+            # Someone attached to the same organisation under another spelling a moment ago.
+            existing = Signature.objects.select_for_update().get(letter=letter, organisation=organisation)
+    return _resubmit(existing, flags, data, language, invitation)
+
+
+def _create(letter, organisation, flags, data, language, invitation):
+    signature = _new_signature(letter, organisation, flags, data, language, invitation)
+    signature.save()
+    signature.record("signed", reason=_source_reason(invitation))
+    return SignOnResult(signature, "created")
+
+
+def _new_signature(letter, organisation, flags, data, language, invitation):
+    signature = Signature(letter=letter, organisation=organisation, status=Signature.Status.PENDING)
+    signature.source = Signature.Source.INVITATION if invitation else Signature.Source.WEB
+    signature.signed_at = timezone.now()
+    _apply_submission(signature, flags, data, language)
+    return signature
+
+
+def _apply_submission(signature, flags, data, language):
+    signature.signer_name = data["signer_name"]
+    signature.signer_email = data["signer_email"]
+    signature.language = language
+    signature.consent_public = data["consent_public"]
+    signature.message = data.get("message", "")
+    signature.submitted_name = _submitted_name(data)
+    signature.flag_new_organisation = flags.new_organisation
+    signature.flag_near_duplicate = flags.near_duplicate
+    signature.flag_domain_mismatch = flags.domain_mismatch
+    signature.match_note = flags.note[:500]
+
+
+def _source_reason(invitation):
+    return "public form (invitation)" if invitation else "public form"
+
+
+def _resubmit(signature, flags, data, language, invitation):
+    """A second submission for an organisation that already has a sign-on on this letter."""
+    if signature.status in (Signature.Status.INVITED, Signature.Status.DECLINED, Signature.Status.WITHDRAWN):
+        # Invited partners answering, or signers changing their mind: the sign-on starts again from "pending".
+        _apply_submission(signature, flags, data, language)
+        signature.transition(Signature.Status.PENDING, action="signed", reason=_source_reason(invitation))
+        return SignOnResult(signature, "reopened")
+    # Already signed (or rejected by a coordinator): nothing changes, but coordinators see the attempt.
+    signature.record(
+        "submitted again", reason=f"{data['signer_email']} as “{_submitted_name(data)}” ({_source_reason(invitation)})"
+    )
+    outcome = "resubmitted" if signature.status in Signature.SIGNED_STATUSES else "unchanged"
+    return SignOnResult(signature, outcome)
+
+
+def _submitted_name(data):
+    return data["signer_name"] if data.get("kind") == Organisation.Kind.INDIVIDUAL else data["organisation_name"]
+
+
+def _same_signer_again(signature, data):
+    """The signer lost the first email: sending it again is safe, it only goes to the address that signed."""
+    return signature.status in Signature.SIGNED_STATUSES and signature.signer_email == data["signer_email"].lower()
+
+
+# --- invitations (issue 6 stores the token in the session; this side pre-fills and attaches) --------------------
+
+INVITATION_SESSION_KEY = "coalition_invitation"
+
+
+def invitation_for(request, letter):
+    """The Invitation whose link this visitor followed, if it is for `letter`; else None."""
+    token = request.session.get(INVITATION_SESSION_KEY) if hasattr(request, "session") else None
+    if not token:
+        return None
+    try:
+        return Invitation.objects.select_related("organisation", "contact").filter(letter=letter, token=token).first()
+    except Exception:  # noqa: BLE001 - a malformed UUID in the session is just "no invitation"
+        return None
+
+
+def initial_from_invitation(invitation):
+    if invitation is None:
+        return {}
+    org, contact = invitation.organisation, invitation.contact
+    return {
+        "organisation_name": org.name, "acronym": org.acronym, "country": str(org.country or ""),
+        "website": org.website, "signer_name": contact.name, "signer_email": contact.email,
+    }
+
+
+# --- signed links in the confirmation email ---------------------------------------------------------------------
+
+CONFIRM, MANAGE = "confirm", "manage"
+MANAGE_LINK_MAX_AGE_DAYS = 365
+
+
+class LinkExpired(Exception):
+    pass
+
+
+class LinkInvalid(Exception):
+    pass
+
+
+def make_token(signature, purpose):
+    """A signed link token for one sign-on; it stops working if the sign-on's email address changes."""
+    return signing.dumps([signature.pk, _fingerprint(signature)], salt=f"letters.signon.{purpose}")
+
+
+def signature_from_token(token, purpose, letter):
+    """The sign-on a link points to. Raises LinkExpired or LinkInvalid (tampered, or for another letter)."""
+    days = settings.CONFIRM_LINK_MAX_AGE_DAYS if purpose == CONFIRM else MANAGE_LINK_MAX_AGE_DAYS
+    try:
+        pk, fingerprint = signing.loads(token, salt=f"letters.signon.{purpose}", max_age=days * 86400)
+    except signing.SignatureExpired:
+        raise LinkExpired from None
+    except (signing.BadSignature, ValueError, TypeError):
+        raise LinkInvalid from None
+    signature = Signature.objects.select_related("organisation", "letter").filter(pk=pk, letter=letter).first()
+    if signature is None or not isinstance(fingerprint, str) or fingerprint != _fingerprint(signature):
+        raise LinkInvalid
+    return signature
+
+
+def _fingerprint(signature):
+    return salted_hmac("letters.signon.email", signature.signer_email).hexdigest()[:16]
+
+
+def confirm(signature):
+    """The signer pressed Confirm (a POST: mail scanners only GET). True if this changed anything."""
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().select_related("letter").get(pk=signature.pk)
+        if signature.status != Signature.Status.PENDING:
+            return False
+        signature.confirm()
+        transaction.on_commit(lambda: signals.signature_confirmed.send(sender=Signature, signature=signature))
+    return True
+
+
+def withdraw(signature):
+    """The signer withdrew through their link: off the public list at once, recorded with when and by whom."""
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().select_related("letter").get(pk=signature.pk)
+        if not signature.can_become(Signature.Status.WITHDRAWN):
+            return False
+        signature.withdraw(reason=f"by the signer ({signature.signer_email}) through the link in their email")
+    return True
+
+
+def correct_listing(signature, name):
+    """The signer corrected how their organisation is shown on this letter (only this letter, not the directory)."""
+    name = clean_text(name)
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().select_related("organisation").get(pk=signature.pk)
+        before = signature.display_name()
+        if name == before:
+            return False
+        signature.name_override = "" if name == signature.organisation.name_in(signature.language) else name
+        signature.save(update_fields=["name_override", "updated_at"])
+        signature.record("listing corrected", reason=f"by the signer ({signature.signer_email}): “{before}” → “{name}”")
+    return True
