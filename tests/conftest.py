@@ -22,6 +22,23 @@ def _test_settings(settings, tmp_path):
     settings.SIGNON_MIN_FILL_SECONDS = 0
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """End stray sessions before the test database is dropped.
+
+    Playwright's sync API runs the test body inside an event loop, where Django (asgiref.local) hands out a
+    separate connection that pytest-django does not know about; on PostgreSQL it would block DROP DATABASE.
+    """
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture
 def coordinator(db):
     return UserFactory(username="coordinator")

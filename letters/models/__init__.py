@@ -1,10 +1,11 @@
 from .directory import Contact, Organisation, OrganisationAlias, OrganisationName, Tag
 from .letters import InvalidTransition, Letter, LetterEvent, LetterVersion, ListSnapshot
-from .outreach import Invitation, MergeRecord, OutgoingEmail, Throttle
+from .outreach import EmailSuppression, Invitation, MergeRecord, OutgoingEmail, Throttle
 from .signatures import Signature, SignatureEvent
 
 __all__ = [
     "Contact",
+    "EmailSuppression",
     "InvalidTransition",
     "Invitation",
     "Letter",
