@@ -41,11 +41,14 @@ test: install
 test-pg:
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(MAKE) test
 
+## make bench: print the performance figures (each script builds and drops its own data; PostgreSQL on 127.0.0.1).
 bench: install
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_public.py
+	$(BIN)/python bench/bench_workspace.py --postgres
+	$(BIN)/python bench/bench_exports.py
 
 messages: install
-	$(BIN)/python manage.py makemessages -l fr -l es --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
+	$(BIN)/python manage.py makemessages -l fr -l es --no-obsolete --no-location --no-wrap --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
