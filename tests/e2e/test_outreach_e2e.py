@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 # Until LettersConfig.ready() imports it (the e2e folder does not load tests/outreach/conftest.py).
@@ -19,23 +19,22 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 PASSWORD = "pass-word-123"  # UserFactory's
-# The sign-on page's French strings (as in tests/e2e/test_public_e2e.py): English until the fr catalogue has them.
+# The sign-on page's French strings, exactly as in locale/fr (as in tests/e2e/test_public_e2e.py): the page must
+# show them, an untranslated string fails the test.
 LABELS = {
     "Organisation name, as it should appear on the letter": "Nom de l’organisation, tel qu’il doit figurer sur la lettre",
     "Your email": "Votre adresse e-mail",
     "I agree to be listed publicly as a signatory of this letter":
         "J’accepte de figurer publiquement parmi les signataires de cette lettre",
     "Sign": "Signer",
-    "Thank you! Please check your email.": "Merci ! Veuillez consulter votre messagerie.",
+    "Thank you! Please check your email.": "Merci\u00a0! Veuillez consulter votre messagerie.",
     "Confirm": "Confirmer",
-    "Your sign-on is confirmed. Thank you!": "Votre signature est confirmée. Merci !",
+    "Your sign-on is confirmed. Thank you!": "Votre signature est confirmée. Merci\u00a0!",
 }
 
 
 def fr(english):
-    with translation.override("fr"):
-        translated = translation.gettext(english) != english
-    return LABELS[english] if translated else english
+    return LABELS[english]
 
 
 def link(message, marker):

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.utils import translation
 from playwright.sync_api import expect, sync_playwright
 
 from letters.models import LetterVersion, Signature
@@ -16,9 +15,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 # ---------------------------------------------------------------------------------------------------------------
-# LABELS: the French interface strings this test relies on (the lead's fr catalogue must use exactly these).
-# Until the fr catalogue is compiled the page shows the English source strings, so the test picks the English
-# column for every string the catalogue does not translate yet, and the French column for those it does.
+# LABELS: the French interface strings this test relies on, exactly as in locale/fr (keyed by the English source
+# string, for the reader). The page must show them: an untranslated string fails the test.
 LABELS = {
     # English source string: French translation
     "Organisation name, as it should appear on the letter": "Nom de l’organisation, tel qu’il doit figurer sur la lettre",
@@ -30,17 +28,15 @@ LABELS = {
     "I agree to be listed publicly as a signatory of this letter": "J’accepte de figurer publiquement parmi les signataires de cette lettre",
     "Message to the coordinators (optional)": "Message aux coordinateurs (facultatif)",
     "Sign": "Signer",
-    "Thank you! Please check your email.": "Merci ! Veuillez consulter votre messagerie.",
+    "Thank you! Please check your email.": "Merci\u00a0! Veuillez consulter votre messagerie.",
     "Confirm": "Confirmer",
-    "Your sign-on is confirmed. Thank you!": "Votre signature est confirmée. Merci !",
+    "Your sign-on is confirmed. Thank you!": "Votre signature est confirmée. Merci\u00a0!",
 }
 # ---------------------------------------------------------------------------------------------------------------
 
 
 def fr(english):
-    with translation.override("fr"):
-        translated = translation.gettext(english) != english
-    return LABELS[english] if translated else english
+    return LABELS[english]
 
 
 @pytest.fixture
@@ -94,6 +90,9 @@ def test_partner_signs_in_french_and_confirms_from_the_email(live_server, french
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["aissatou@ldh.example.org"]
+    # The email is in French too, with the French title ("Please confirm your sign-on: …").
+    subject = message.subject.replace("\u00a0", " ")
+    assert subject == "Veuillez confirmer votre signature : Lettre commune sur la protection des défenseurs"
     confirm_url = re.search(r"(http\S+/confirm/\S+/)", message.body).group(1)
     assert confirm_url.startswith(f"{live_server.url}/fr/letters/lettre-commune/confirm/")
 

@@ -61,8 +61,8 @@ def test_invitations_arrive_in_each_contacts_language_with_a_working_personal_li
         assert f"{letter.title} [{language}]" in message["Subject"]
         for marker in ("/invite/", "/decline/", "/unsubscribe/"):
             assert link_in(body(message), marker).startswith(f"/{language}/")
-    assert "24 novembre 2031, 17:00" in body(french)
-    assert "noviembre de 2031" in body(spanish)
+    assert "Merci de répondre d’ici le 24 novembre 2031 à 17:00" in body(french)
+    assert "Responda a más tardar el 24 de noviembre de 2031, a las 17:00" in body(spanish)
     assert "Nov. 24, 2031, 5 p.m." in body(english)
 
     # The contact follows the personal link some minutes later, on another device: a fresh session.

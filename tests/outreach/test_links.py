@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def invited(letter, coordinator):
-    """Invited organisation "Partner Voices" with one French-speaking contact; returns its invitation."""
+    """Invited organisation "Partner Voices" with one French-speaking contact; returns its invitation.
+
+    Its links lead to the French pages, so the tests below read those pages' French text (locale/fr).
+    """
     organisation = partner("Partner Voices", languages=["fr"])
     send_invitations(letter, select_organisations(organisations=[organisation]), by=coordinator)
     return Invitation.objects.get(organisation=organisation)
@@ -59,14 +62,14 @@ def test_an_unknown_personal_link_shows_a_clear_page(client):
 def test_opening_the_decline_link_does_not_decline(client, invited):
     response = client.get(f"/fr/invite/{invited.token}/decline/")
     assert response.status_code == 200
-    assert "We will not sign" in response.content.decode()  # a button to press, not an action taken
+    assert "Nous ne signerons pas" in response.content.decode()  # "We will not sign": a button, not an action
     assert status_of(invited) == Signature.Status.INVITED
 
 
 def test_pressing_decline_records_it_with_when_and_through_whom(client, invited):
     response = client.post(f"/fr/invite/{invited.token}/decline/")
     assert response.status_code == 200
-    assert "Thank you for letting us know" in response.content.decode()
+    assert "Merci de nous avoir prévenus" in response.content.decode()  # "Thank you for letting us know"
     signature = Signature.objects.get(letter=invited.letter, organisation=invited.organisation)
     assert signature.status == Signature.Status.DECLINED
     assert signature.declined_at is not None
@@ -78,7 +81,7 @@ def test_declining_twice_is_harmless(client, invited):
     client.post(f"/fr/invite/{invited.token}/decline/")
     response = client.post(f"/fr/invite/{invited.token}/decline/")
     assert response.status_code == 200
-    assert "Thank you for letting us know" in response.content.decode()
+    assert "Merci de nous avoir prévenus" in response.content.decode()  # "Thank you for letting us know"
     assert status_of(invited) == Signature.Status.DECLINED
     assert Signature.objects.get(organisation=invited.organisation).events.filter(to_status="declined").count() == 1
 
@@ -86,7 +89,7 @@ def test_declining_twice_is_harmless(client, invited):
 def test_a_decline_link_never_undoes_a_colleagues_sign_on(client, invited):
     Signature.objects.filter(organisation=invited.organisation).update(status=Signature.Status.CONFIRMED)
     response = client.post(f"/fr/invite/{invited.token}/decline/")
-    assert "Your organisation has already signed" in response.content.decode()
+    assert "Votre organisation a déjà signé" in response.content.decode()  # "Your organisation has already signed"
     assert status_of(invited) == Signature.Status.CONFIRMED
 
 
@@ -99,17 +102,19 @@ def test_declining_a_letter_that_is_no_longer_open_changes_nothing_and_says_so(c
     else:
         letter.change_status("closed" if close == "close" else "finalised")
 
+    closed = "Les signatures pour cette lettre sont closes"  # "Sign-on for this letter is closed"
     shown = client.get(f"/fr/invite/{invited.token}/decline/").content.decode()
-    assert "Sign-on for this letter is closed" in shown and "We will not sign" not in shown
+    assert closed in shown and "Nous ne signerons pas" not in shown  # no "We will not sign" button
     pressed = client.post(f"/fr/invite/{invited.token}/decline/").content.decode()
-    assert "Sign-on for this letter is closed" in pressed and "nothing was changed" in pressed
+    assert closed in pressed and "rien n’a donc été modifié" in pressed  # "so nothing was changed"
     assert status_of(invited) == Signature.Status.INVITED
 
 
 # --- unsubscribing ----------------------------------------------------------------------------------------------
 
 
-UNSUBSCRIBE_BUTTON = '<button type="submit" class="btn btn-primary">Unsubscribe</button>'
+# The "Unsubscribe" button of the French page the invited contact's links lead to.
+UNSUBSCRIBE_BUTTON = '<button type="submit" class="btn btn-primary">Se désabonner</button>'
 
 
 def unsubscribe_link(invitation):
@@ -140,7 +145,7 @@ def test_pressing_unsubscribe_stops_invitations_to_that_address_under_every_orga
     same_person_elsewhere = other_network.contacts.create(email=invited.contact.email, language="en")
     response = client.post(unsubscribe_link(invited))
 
-    assert "You are unsubscribed" in response.content.decode()
+    assert "Désabonnement effectué" in response.content.decode()  # "You are unsubscribed", in French
     assert EmailSuppression.objects.get().email == invited.contact.email
     assert Contact.objects.get(pk=invited.contact.pk).unsubscribed_at is not None
     assert Contact.objects.get(pk=same_person_elsewhere.pk).unsubscribed_at is not None

@@ -66,9 +66,11 @@ def test_reminders_go_only_to_organisations_without_an_answer_and_to_unconfirmed
 
     assert smtp.recipients() == EXPECTED
     french = smtp.to("silent-partner-0@silent-partner.example.org")[0]
-    # The 7-day step began yesterday: the email says how long is really left.
-    assert french["Subject"] == f"Reminder, 6 days left to sign: {campaign.title} [fr]"
-    assert "6 days left." in body(french)
+    # The 7-day step began yesterday: the email says how long is really left (in French: "6 days left").
+    # French puts a non-breaking space before the colon; emails.core's render_email turns it into a plain one.
+    subject = french["Subject"].replace("\u00a0", " ")
+    assert subject == f"Relance, plus que 6 jours pour signer : {campaign.title} [fr]"
+    assert "il reste 6 jours." in body(french)
     assert link_in(body(french), "/invite/").startswith("/fr/invite/")
     assert link_in(body(french), "/decline/").startswith("/fr/invite/")
     assert link_in(body(french), "/unsubscribe/").startswith("/fr/unsubscribe/")
