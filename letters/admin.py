@@ -1,9 +1,18 @@
 """Django admin for every model, arranged for a non-developer: lists, filters, search, inlines."""
 
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext, gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.formats import base_formats
+from import_export.forms import ExportForm
 
 from letters import models
+from letters.exports import SignatoryList
+from letters.forms.exports import ORDER_LABELS
+from letters.resources import OrganisationResource, SignatoryResource, export_dataset
 
 
 class OrganisationNameInline(admin.TabularInline):
@@ -25,7 +34,12 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(models.Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ImportExportMixin, admin.ModelAdmin):
+    """The directory, with import from CSV/XLSX (a dry run is shown first; any row error means nothing is written)
+    and export. Both need their own permission: letters.import_organisation / letters.export_organisation."""
+
+    resource_classes = [OrganisationResource]
+    formats = [base_formats.CSV, base_formats.XLSX]
     list_display = ["name", "acronym", "country", "kind", "needs_review", "updated_at"]
     list_filter = ["kind", "needs_review", "country", "tags"]
     search_fields = ["name", "acronym", "aliases__name", "display_names__name", "email_domains"]
@@ -37,6 +51,16 @@ class OrganisationAdmin(admin.ModelAdmin):
         (_("Recognising sign-ons"), {"fields": ["website", "email_domains", "needs_review"]}),
         (_("More"), {"fields": ["tags", "notes", "created_at", "updated_at"]}),
     ]
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing, also for validation errors found only at the confirm step (the data changed meanwhile).
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(request, gettext("Nothing was imported: some rows have errors. Check the file and retry."))
+            return redirect("admin:letters_organisation_import")
+        return super().process_result(result, request)
 
 
 @admin.register(models.Tag)
@@ -102,8 +126,24 @@ class SignatureEventInline(admin.TabularInline):
         return False
 
 
+class SignatoryListExportForm(ExportForm):
+    """The admin's export of one letter's list in one language (the changelist's filters do not apply)."""
+
+    letter = forms.ModelChoiceField(label=_("Letter"), queryset=models.Letter.objects.order_by("title"))
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LETTER_LANGUAGES)
+    order = forms.ChoiceField(label=_("Order"), choices=list(ORDER_LABELS.items()))
+    contacts = forms.BooleanField(label=_("Add signers' names and emails"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        letter, language = data.get("letter"), data.get("language")
+        if letter and language and letter.languages() and language not in letter.languages():
+            self.add_error("language", _("This letter has no version in this language."))
+        return data
+
+
 @admin.register(models.Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ["__str__", "status", "language", "source", "is_lead", "signed_at", "approved_at"]
     list_filter = ["status", "language", "source", "is_lead", "flag_new_organisation", "flag_near_duplicate",
                    "flag_domain_mismatch", "letter"]
@@ -113,6 +153,20 @@ class SignatureAdmin(admin.ModelAdmin):
     inlines = [SignatureEventInline]
     readonly_fields = ["invited_at", "opened_at", "signed_at", "confirmed_at", "approved_at", "declined_at",
                        "withdrawn_at", "rejected_at", "created_at", "updated_at", "submitted_name"]
+    # Export = a letter's signatory list through the one export path (letters.exports), permission
+    # letters.export_signature. Cells are neutralised against formulas by the Resource itself: the library's
+    # IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading "=".
+    resource_classes = [SignatoryResource]
+    export_form_class = SignatoryListExportForm
+    formats = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = kwargs["export_form"].cleaned_data
+        signatory_list = SignatoryList(
+            data["letter"], data["language"], data["order"], include_contacts=data["contacts"]
+        )
+        # Spreadsheet cells for every format: the library then turns each cell into text before writing.
+        return export_dataset(signatory_list)
 
 
 @admin.register(models.SignatureEvent)

@@ -1,0 +1,559 @@
+"""The one export path for signatory lists: the rows of a letter's list for one language, in order.
+
+Every layout (text, CSV/XLSX/JSON, DOCX/PDF) and every caller (dashboard, admin, CLI, public page) renders from
+`SignatoryList.rows()`; `signatory_rows()` is the short form. What a row shows:
+- the name in the export language: the letter's override → the organisation's name in that language → its
+  canonical name (`Signature.display_name`), and the country's name in that language;
+- only listed sign-ons (approved, consent to be named); the others are only counted ("and N organisations…").
+
+How 100,000 rows stay fast and small: for the alphabetical order, a first query reads only what the order
+needs and keeps one compact key per row (collation.py); a second query reads the full rows joined with the
+sorted ids, so they stream in that order. Date signed and manual order are sorted by the database in one query.
+Memory stays around 15 MB for 100,000 rows, so a CSV download streams.
+
+After finalisation, exports read the finalised snapshot (services/finalise.py), so later edits do not change
+what was published; the addendum lists the sign-ons approved after it.
+"""
+
+import io
+import re
+from array import array
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from itertools import islice
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.db.models import Case, CharField, F, Value, When
+from django.db.models.functions import Cast, Coalesce
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext, ngettext
+
+from letters import collation
+from letters.countries import country_name
+from letters.models import ListSnapshot, Organisation, OrganisationName, Signature
+from letters.text import LEADING_ARTICLES
+
+ORDERS = ("alphabetical", "signed", "manual")
+SOURCES = ("auto", "live", "final", "addendum")
+TEXT_LAYOUTS = ("lines", "numbered", "name-country", "inline", "markdown", "html")
+DATA_LAYOUTS = ("csv", "xlsx", "json")
+DOCUMENT_LAYOUTS = ("docx", "pdf")
+LAYOUTS = TEXT_LAYOUTS + DATA_LAYOUTS + DOCUMENT_LAYOUTS
+ORGANISATION, INDIVIDUAL = Organisation.Kind.ORGANISATION.value, Organisation.Kind.INDIVIDUAL.value
+CHUNK = 2000
+# Rows per round trip to the database (a server-side cursor on PostgreSQL): under 2 MB at a time.
+FETCH = 2000
+SECTION_BYTES = [bytes((section,)) for section in range(4)]
+
+
+class ExportError(ValueError):
+    """An export that cannot be made as asked (unknown layout, order or language)."""
+
+
+@dataclass(slots=True)
+class Row:
+    """One name on a letter's list in one language. Contact fields are filled only for coordinators' exports."""
+
+    position: int
+    name: str
+    acronym: str
+    country: str
+    country_name: str
+    kind: str
+    affiliation: str
+    is_lead: bool
+    signed_at: str | None  # ISO 8601 UTC, "2026-11-24T05:40:02Z"
+    confirmed_at: str | None
+    after_publication: bool
+    signature_id: int
+    sort_name: str
+    manual_position: int | None
+    signer_name: str = ""
+    signer_email: str = ""
+
+    @property
+    def label(self):
+        """The name as printed: individuals carry their affiliation "for identification purposes only"."""
+        if self.kind == INDIVIDUAL and self.affiliation:
+            return f"{self.name} ({self.affiliation})"
+        return self.name
+
+    def as_snapshot(self):
+        data = asdict(self)
+        for field in ("position", "signer_name", "signer_email"):
+            data.pop(field)
+        return data
+
+    @classmethod
+    def from_snapshot(cls, data):
+        """A row from a ListSnapshot; fields a snapshot lacks (an older one) are left empty."""
+        fields = {name: data.get(name) for name in cls.__dataclass_fields__ if name != "position"}
+        for name in ("name", "acronym", "country", "country_name", "affiliation", "sort_name",
+                     "signer_name", "signer_email"):
+            fields[name] = fields[name] or ""
+        fields["kind"] = fields["kind"] or ORGANISATION
+        return cls(position=0, **fields)
+
+
+def effective_sort_name(shown, org_name, org_sort_name):
+    """The name a row sorts under.
+
+    The directory's sort name was chosen for the canonical name. When this letter or language shows another
+    spelling, that spelling needs its own: the organisation's choice to keep a leading article ("The African
+    Centre…" under T) carries over; otherwise the article is dropped from the shown name as usual.
+    """
+    if shown == org_name:
+        return org_sort_name or without_article(shown)
+    if org_sort_name == org_name and without_article(org_name) != org_name:
+        return shown
+    return without_article(shown)
+
+
+def without_article(name):
+    """text.default_sort_name for a name that is already clean (names are cleaned on save): much faster."""
+    lowered = name[:5].lower().replace("’", "'")
+    for article in LEADING_ARTICLES:
+        if lowered.startswith(article) and len(name) > len(article):
+            return name[len(article):].lstrip()
+    return name
+
+
+class SignatoryList:
+    """A letter's list in one language, ready to render: rows in order, plus headings and the unnamed count."""
+
+    def __init__(self, letter, language, order="alphabetical", *, include_contacts=False, leads_first=False,
+                 group_individuals=True, source="auto", limit=None):
+        if order not in ORDERS:
+            raise ExportError(gettext("Unknown order “%(order)s”.") % {"order": order})
+        if source not in SOURCES:
+            raise ExportError(gettext("Unknown list “%(source)s”.") % {"source": source})
+        if language not in dict(settings.LETTER_LANGUAGES):
+            raise ExportError(gettext("Unknown language “%(language)s”.") % {"language": language})
+        self.letter, self.language, self.order = letter, language, order
+        self.include_contacts, self.leads_first = include_contacts, leads_first
+        self.group_individuals = group_individuals
+        self.snapshot = final_snapshot(letter, language) if source in ("auto", "final", "addendum") else None
+        if source == "final" and self.snapshot is None:
+            raise ExportError(gettext("This letter has no finalised list in this language."))
+        self.source = source if source != "auto" else ("final" if self.snapshot else "live")
+        self.limit = limit  # at most this many rows (a preview); None: all
+        self._ids = None  # the alphabetical order, once computed
+
+    # --- what the layouts need besides the rows --------------------------------------------------------------
+
+    @cached_property
+    def unnamed(self):
+        """How many approved sign-ons may not be named: printed as "and N organisations…"."""
+        if self.source == "final":
+            return sum(1 for data in self.snapshot.rows if data.get("unnamed"))
+        if self.source == "addendum":
+            return len(self.unnamed_entries())
+        return self._signatures().unnamed().count()
+
+    def unnamed_entries(self):
+        """(signature id, kind) of the sign-ons counted but not named, for a live or addendum list."""
+        queryset = self._signatures().unnamed()
+        if self.source == "addendum":
+            queryset = self._late(queryset)
+            if not queryset.exists():
+                return []
+        entries = queryset.order_by("pk").values_list("pk", "organisation__kind")
+        return [(pk, kind) for pk, kind in entries if pk not in self.published_ids]
+
+    def as_snapshot(self):
+        """The rows exactly as exported now, plus the unnamed sign-ons: what a ListSnapshot stores."""
+        rows = [row.as_snapshot() for row in self.rows()]
+        if self.source == "final":
+            return rows + [data for data in self.snapshot.rows if data.get("unnamed")]
+        return rows + [{"signature_id": pk, "unnamed": True, "kind": kind} for pk, kind in self.unnamed_entries()]
+
+    @cached_property
+    def kinds(self):
+        if self.source == "final":
+            return {data["kind"] for data in self.snapshot.rows if not data.get("unnamed")}
+        return set(self._listed().values_list("organisation__kind", flat=True).distinct().order_by())
+
+    @cached_property
+    def has_headings(self):
+        return self.group_individuals and INDIVIDUAL in self.kinds
+
+    def heading(self, kind):
+        with translation.override(self.language):
+            if kind == INDIVIDUAL:
+                return gettext("Individuals (affiliation for identification purposes only)")
+            return gettext("Organisations")
+
+    def unnamed_text(self):
+        with translation.override(self.language):
+            return ngettext(
+                "and %(count)d organisation that cannot be named for security reasons",
+                "and %(count)d organisations that cannot be named for security reasons",
+                self.unnamed,
+            ) % {"count": self.unnamed}
+
+    def events(self):
+        """("heading", text), ("row", Row) and ("unnamed", text) in print order: what every layout walks.
+
+        The unnamed count closes the organisations' section (it counts organisations), or the list.
+        """
+        current, unnamed_done = object(), not self.unnamed or self.limit is not None
+        for row in self.rows():
+            section = row.kind if self.group_individuals else None
+            if section != current:
+                if current == ORGANISATION and not unnamed_done:
+                    unnamed_done = True
+                    yield "unnamed", self.unnamed_text()
+                if self.has_headings:
+                    yield "heading", self.heading(section)
+                current = section
+            yield "row", row
+        if not unnamed_done:
+            yield "unnamed", self.unnamed_text()
+
+    # --- rows -------------------------------------------------------------------------------------------------
+
+    def rows(self):
+        """The rows in order, numbered from 1. A generator: call again for a second pass."""
+        if self.source == "final":
+            rows = self._snapshot_rows()
+        elif self.order == "alphabetical":
+            ids = self._alphabetical_ids()
+            rows = self._live_rows(ids if self.limit is None else ids[: self.limit])
+        else:
+            rows = self._live_rows(None)
+        for position, row in enumerate(islice(rows, self.limit), start=1):
+            row.position = position
+            yield row
+
+    def count(self):
+        """How many names the list prints."""
+        if self.source == "final":
+            return sum(1 for data in self.snapshot.rows if not data.get("unnamed"))
+        if self.source == "addendum":
+            late = self._listed().values_list("pk", flat=True)
+            return sum(1 for pk in late if pk not in self.published_ids) if late.exists() else 0
+        return self._listed().count()
+
+    def is_empty(self):
+        return not self.count() and not self.unnamed
+
+    def _signatures(self):
+        return Signature.objects.filter(letter=self.letter)
+
+    def _listed(self):
+        return self._late(self._signatures().listed()) if self.source == "addendum" else self._signatures().listed()
+
+    def _late(self, queryset):
+        """Approved while the letter was finalised, after the current finalisation (so a cheap query tells
+        whether there is an addendum at all; published_ids then only guards against re-approved names)."""
+        queryset = queryset.filter(added_after_finalisation=True)
+        return queryset.filter(approved_at__gt=self.snapshot.created_at) if self.snapshot else queryset
+
+    @cached_property
+    def published_ids(self):
+        """Sign-ons already on the finalised list (named or counted): an addendum never repeats them."""
+        return {data["signature_id"] for data in self.snapshot.rows} if self.snapshot else set()
+
+    @cached_property
+    def _display_names(self):
+        return dict(
+            OrganisationName.objects.filter(language=self.language, organisation__signatures__letter=self.letter)
+            .values_list("organisation_id", "name")
+        )
+
+    def _section(self, kind, is_lead):
+        """0–3: organisations before individuals (if grouped), leads before the rest (if asked)."""
+        individual = 2 if self.group_individuals and kind == INDIVIDUAL else 0
+        return individual + (0 if is_lead or not self.leads_first else 1)
+
+    def _database_order(self):
+        """Date signed and manual order are plain columns: the database sorts, and the rows stream as they come."""
+        section = Value(0)
+        if self.group_individuals:
+            section = Case(When(organisation__kind=INDIVIDUAL, then=Value(2)), default=Value(0))
+        if self.leads_first:
+            section = section + Case(When(is_lead=True, then=Value(0)), default=Value(1))
+        fields = [Coalesce("signed_at", "approved_at", "created_at").asc(), "pk"]
+        if self.order == "manual":
+            fields = [F("position").asc(nulls_last=True)] + fields
+        return self._listed().annotate(_section=section).order_by("_section", *fields)
+
+    def _alphabetical_ids(self):
+        """Ids in collation order. Only one compact key per row is kept in memory, not the rows."""
+        if self._ids is not None:
+            return self._ids
+        published = self.published_ids if self.source == "addendum" else set()
+        keys, ids, display = [], array("q"), self._display_names
+        primary_key = collation.primary_keyer(self.language)
+        # The section as the key's first byte; SQLite gives booleans as 0/1, which are the same dict keys.
+        prefix = {(kind, lead): SECTION_BYTES[self._section(kind, lead)]
+                  for kind in (ORGANISATION, INDIVIDUAL) for lead in (False, True)}
+        for pk, override, org_id, org_name, org_sort, kind, is_lead in fast_values(self._listed(), SORT_FIELDS):
+            if published and pk in published:
+                continue
+            shown = override or display.get(org_id) or org_name
+            sort_name = org_sort if shown == org_name and org_sort else effective_sort_name(shown, org_name, org_sort)
+            keys.append(prefix[kind, is_lead] + primary_key(sort_name))
+            ids.append(pk)
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        runs = collation.tie_runs(keys, order)
+        del keys
+        if runs:
+            self._break_ties(order, runs, ids)
+        self._ids = array("q", (ids[i] for i in order))
+        return self._ids
+
+    def _break_ties(self, order, runs, ids):
+        """Names equal but for accents, case or punctuation: order them by the full key (rare, so re-read)."""
+        tied = [ids[i] for start, end in runs for i in order[start:end]]
+        full = {}
+        for start in range(0, len(tied), CHUNK):
+            queryset = self._listed().filter(pk__in=tied[start:start + CHUNK])
+            for pk, override, org_id, org_name, org_sort, _kind, _lead in fast_values(queryset, SORT_FIELDS):
+                shown = override or self._display_names.get(org_id) or org_name
+                full[pk] = collation.sort_key(effective_sort_name(shown, org_name, org_sort), self.language) + (shown,)
+        for start, end in runs:
+            order[start:end] = sorted(order[start:end], key=lambda i: full.get(ids[i], ()) + (ids[i],))
+
+    def _live_rows(self, ids):
+        """Full rows from the database: in the order of `ids`, or in the database's order when ids is None."""
+        fields = ROW_FIELDS + CONTACT_FIELDS if self.include_contacts else ROW_FIELDS
+        if ids is None:
+            values = fast_values(self._database_order(), fields)
+        else:
+            values = fast_values(self._listed(), fields, in_order_of=ids)
+        display, countries, language = self._display_names, {}, self.language
+        published = self.published_ids if self.source == "addendum" else set()
+        for (pk, override, org_id, org_name, org_sort, acronym, country, kind, affiliation, is_lead, signed_at,
+             confirmed_at, after_publication, position, *contacts) in values:
+            if published and pk in published:
+                continue
+            shown = override or display.get(org_id) or org_name
+            if country not in countries:
+                countries[country] = country_name(country, language)
+            yield Row(
+                0, shown, acronym, country, countries[country], kind, affiliation, bool(is_lead), utc_text(signed_at),
+                utc_text(confirmed_at), bool(after_publication), pk, effective_sort_name(shown, org_name, org_sort),
+                position, *contacts,
+            )
+
+    def _snapshot_rows(self):
+        """The finalised rows, re-ordered as asked (a snapshot keeps every field an order needs)."""
+        rows = [Row.from_snapshot(data) for data in self.snapshot.rows if not data.get("unnamed")]
+        rows.sort(key=self._snapshot_key)
+        if self.include_contacts:
+            self._attach_contacts(rows)
+        return rows
+
+    def _snapshot_key(self, row):
+        section = self._section(row.kind, row.is_lead)
+        if self.order == "alphabetical":
+            return section, collation.sort_key(row.sort_name, self.language), row.name, row.signature_id
+        signed = row.signed_at or "~"  # ISO text sorts by time; "~" puts "unknown" last
+        if self.order == "manual":
+            position = row.manual_position if row.manual_position is not None else float("inf")
+            return section, position, signed, row.signature_id
+        return section, signed, row.signature_id
+
+    def _attach_contacts(self, rows):
+        """Coordinators' full export of a finalised list: the published rows, with today's contact details."""
+        ids = [row.signature_id for row in rows]
+        contacts = {}
+        for start in range(0, len(ids), CHUNK):
+            queryset = self._signatures().filter(pk__in=ids[start:start + CHUNK])
+            values = queryset.values_list("pk", "signer_name", "signer_email")
+            contacts.update((pk, (name, email)) for pk, name, email in values)
+        for row in rows:
+            row.signer_name, row.signer_email = contacts.get(row.signature_id, ("", ""))
+
+
+SORT_FIELDS = ("pk", "name_override", "organisation_id", "organisation__name", "organisation__sort_name",
+               "organisation__kind", "is_lead")
+# Timestamps are read as text (see fast_values): Row keeps them as ISO 8601 UTC text.
+ROW_FIELDS = ("pk", "name_override", "organisation_id", "organisation__name", "organisation__sort_name",
+              "organisation__acronym", "organisation__country", "organisation__kind", "organisation__affiliation",
+              "is_lead", Cast("signed_at", CharField()), Cast("confirmed_at", CharField()), "added_after_finalisation",
+              "position")
+CONTACT_FIELDS = ("signer_name", "signer_email")
+
+
+def fast_values(queryset, fields, in_order_of=None):
+    """queryset.values_list(*fields), streamed (server-side cursor), without the ORM's per-value converters.
+
+    Why: for 100,000 rows the converters cost more than the query itself, datetimes above all (Django's
+    PostgreSQL time-zone loader is pure Python): that is why timestamps are selected as text. Booleans may come
+    back as 0/1. `in_order_of`: primary keys; the rows come back in that order (ids no longer listed are left
+    out), in one query joined with the array of ids: json_each() on SQLite, unnest() on PostgreSQL.
+    """
+    sql, params = queryset.order_by(*queryset.query.order_by).values_list(*fields).query.sql_with_params()
+    connection = connections[queryset.db]
+    if in_order_of is not None:
+        if connection.vendor == "postgresql":
+            sql = (f'SELECT q.* FROM unnest(%s::bigint[]) WITH ORDINALITY AS o(id, n) JOIN ({sql}) AS q '
+                   f'ON q."pk" = o.id ORDER BY o.n')
+            params = (_ids_text(in_order_of, "{}"), *params)
+        elif connection.vendor == "sqlite":
+            sql = f'SELECT q.* FROM json_each(%s) AS o JOIN ({sql}) AS q ON q."pk" = o.value ORDER BY o.key'
+            params = (_ids_text(in_order_of, "[]"), *params)
+        else:  # pragma: no cover - Coalition runs on SQLite and PostgreSQL
+            raise NotImplementedError(connection.vendor)
+    yield from _stream(connection, sql, params)
+
+
+def _ids_text(ids, brackets):
+    """"{1,2,3}" (a PostgreSQL array) or "[1,2,3]" (JSON), one parameter however many ids, built in pieces:
+    a list of 100,000 ints, or their adaptation one by one, would cost more memory than the export itself."""
+    text = io.StringIO()
+    text.write(brackets[0])
+    for start in range(0, len(ids), CHUNK):
+        text.write(("," if start else "") + ",".join(map(str, ids[start:start + CHUNK])))
+    text.write(brackets[1])
+    return text.getvalue()
+
+
+def _stream(connection, sql, params):
+    if connection.vendor != "postgresql":
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(FETCH):
+                yield from chunk
+        return
+    # PostgreSQL plans a cursor for its first 10% of rows. With stale statistics (right after a big import)
+    # that picks a nested loop comparing every id with every row: quadratic. We read every row, so plan for
+    # all of them, and let the sort by position stay in memory (100,000 rows spill to disk with the default
+    # 4 MB). SET LOCAL needs the transaction (read-only here; on SQLite it would take the write lock).
+    with transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0; SET LOCAL work_mem = '64MB'")
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(FETCH):
+                yield from chunk
+
+
+def utc_text(value):
+    """ "2026-11-24T05:40:02Z" from a timestamp read as text: SQLite stores "2026-11-24 05:40:02.436990" (UTC),
+    PostgreSQL prints "2026-11-24 05:40:02.43699+00" (Django sets the session time zone to UTC)."""
+    return f"{value[:10]}T{value[11:19]}Z" if value else None
+
+
+def final_snapshot(letter, language):
+    """The finalised list in `language` of a letter that is finalised now (None once reopened)."""
+    from letters.models import Letter
+
+    if letter.status != Letter.Status.FINALISED:
+        return None
+    # Rows are loaded on first use: a dashboard that only asks "is there a snapshot?" never parses them.
+    return (
+        ListSnapshot.objects.filter(letter=letter, language=language, kind=ListSnapshot.Kind.FINAL)
+        .defer("rows").order_by("-created_at", "-pk").first()
+    )
+
+
+def signatory_rows(letter, language, order="alphabetical", include_contacts=False, **options):
+    """The rows of `letter`'s list in `language`, in `order` ("alphabetical", "signed" or "manual").
+
+    The public page's entry point: never pass include_contacts=True there (signers' names and emails).
+    Options: leads_first, group_individuals (organisations, then individuals), source ("auto": the finalised
+    list once finalised, else the live one; "live"; "final"; "addendum").
+    """
+    return SignatoryList(letter, language, order, include_contacts=include_contacts, **options).rows()
+
+
+# --- text layouts --------------------------------------------------------------------------------------------
+
+
+def render_text(signatory_list, layout):
+    """The whole list as one string in a text layout (lines, numbered, name-country, inline, markdown, html)."""
+    return "".join(iter_text(signatory_list, layout))
+
+
+def iter_text(signatory_list, layout):
+    """The list in a text layout, in chunks of many lines (for streaming and for stdout)."""
+    if layout not in TEXT_LAYOUTS:
+        raise ExportError(gettext("Unknown layout “%(layout)s”.") % {"layout": layout})
+    if layout == "inline":
+        return _inline(signatory_list)
+    return _batched(_html_lines(signatory_list) if layout == "html" else _lines(signatory_list, layout))
+
+
+def _batched(lines):
+    while batch := list(islice(lines, CHUNK)):
+        yield "\n".join(batch) + "\n"
+
+
+def _line_label(row, layout):
+    if layout == "numbered":
+        return f"{row.position}. {row.label}"
+    if layout == "name-country" and row.country_name:
+        return f"{row.label}, {row.country_name}"
+    if layout == "markdown":
+        return "- " + markdown_escape(row.label)
+    return row.label
+
+
+def _lines(signatory_list, layout):
+    """One name a line; a blank line before each heading and before the unnamed count."""
+    markdown, first = layout == "markdown", True
+    for kind, value in signatory_list.events():
+        if kind == "row":
+            yield _line_label(value, layout)
+        else:
+            if not first:
+                yield ""
+            yield ("### " if markdown and kind == "heading" else "") + (markdown_escape(value) if markdown else value)
+            if markdown and kind == "heading":
+                yield ""
+        first = False
+
+
+def _inline(signatory_list):
+    """Comma-separated paragraphs ending with a full stop, as in a footnote; one paragraph per section."""
+    paragraphs, names, heading = [], [], ""
+    for kind, value in signatory_list.events():
+        if kind == "heading":
+            if names:
+                paragraphs.append(heading + ", ".join(names) + ".")
+            names, heading = [], value + ": "
+        else:
+            names.append(value.label if kind == "row" else value)
+    if names:
+        paragraphs.append(heading + ", ".join(names) + ".")
+    if paragraphs:
+        yield "\n\n".join(paragraphs) + "\n"
+
+
+def _html_lines(signatory_list):
+    """An escaped fragment: a <ul> per section, <h3> headings; safe to paste into any web page."""
+    open_list = False
+    for kind, value in signatory_list.events():
+        if kind == "row":
+            if not open_list:
+                open_list = True
+                yield '<ul class="signatories">'
+            yield f"<li>{escape(value.label)}</li>"
+            continue
+        if open_list:
+            open_list = False
+            yield "</ul>"
+        if kind == "heading":
+            yield f"<h3>{escape(value)}</h3>"
+        else:
+            yield f'<p class="signatories-unnamed">{escape(value)}</p>'
+    if open_list:
+        yield "</ul>"
+
+
+# "<" as an entity: not every Markdown flavour honours a backslash before it (Python-Markdown does not).
+_MD_SPECIAL = str.maketrans({**{ch: "\\" + ch for ch in "\\`*_[]>#|~"}, "<": "&lt;"})
+_MD_ENTITY = re.compile(r"&(#?\w+;)")
+_MD_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
+
+
+def markdown_escape(text):
+    """Text that Markdown prints as is: no emphasis, link, HTML, entity, heading, or number read as a list."""
+    text = _MD_ENTITY.sub(r"&amp;\1", text).translate(_MD_SPECIAL)
+    text = _MD_LIST_NUMBER.sub(r"\1\\\2", text)
+    return "\\" + text if text[:1] in ("+", "-", "=") else text
