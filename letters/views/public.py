@@ -21,7 +21,7 @@ from letters.forms.public import ListingForm, SignOnForm
 from letters.markdown import render_markdown
 from letters.models import Letter, LetterVersion, Organisation, Signature
 from letters.services import signon
-from letters.text import default_sort_name, strip_accents
+from letters.exports import SignatoryList
 
 
 def get_letter_for_public(slug, with_versions=True):
@@ -206,34 +206,18 @@ def signatories_for_page(letter, language, show_list, stamp):
     return counts, (None if html is None else mark_safe(html))  # noqa: S308 - the template escaped every name
 
 
-_LIST_FIELDS = (
-    "letter", "name_override", "language", "organisation__name", "organisation__sort_name", "organisation__kind",
-    "organisation__affiliation",
-)
-
-
 def public_signatory_list(letter, language):
-    """The public list in `language`: organisations and individuals in alphabetical order of their sort name
-    (accents and case ignored), and how many cannot be named. Rendered by letters/public/_signatory_list.html."""
+    """The public list in `language` through the one export path (letters/exports.py): organisations and
+    individuals in locale-aware alphabetical order — the finalised snapshot once the letter is finalised — and
+    how many cannot be named. Never with contact columns. Rendered by letters/public/_signatory_list.html."""
+    signatories = SignatoryList(letter, language, "alphabetical")
     organisations, individuals = [], []
-    rows = letter.signatures.listed().with_names().only(*_LIST_FIELDS)
-    for signature in rows:
-        name = signature.display_name(language)
-        org = signature.organisation
-        sort_name = org.sort_name if name == org.name else default_sort_name(name)
-        entry = (_sort_key(sort_name), name, org.affiliation)
-        (individuals if org.is_individual else organisations).append(entry)
-    return {
-        "organisations": [name for _key, name, _aff in sorted(organisations)],
-        "individuals": [(name, affiliation) for _key, name, affiliation in sorted(individuals)],
-        "unnamed": letter.signatures.unnamed().count(),
-    }
-
-
-@lru_cache(maxsize=20000)
-def _sort_key(sort_name):
-    """Alphabetical order ignoring case and accents ("Équipe" with the E's)."""
-    return strip_accents(sort_name).casefold()
+    for row in signatories.rows():
+        if row.kind == Organisation.Kind.INDIVIDUAL:
+            individuals.append((row.name, row.affiliation))
+        else:
+            organisations.append(row.name)
+    return {"organisations": organisations, "individuals": individuals, "unnamed": signatories.unnamed}
 
 
 def thanks(request, slug):
