@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import gettext
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from letters.models import Letter, ListSnapshot, OrganisationName, Signature
 from tests.factories import OrganisationFactory, UserFactory
@@ -21,15 +21,8 @@ SEED_004 = "hrc37-win-win-cooperation"
 
 
 @pytest.fixture
-def browser_page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        yield page
-        browser.close()
+def browser_page(browser):
+    return browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
 
 
 @pytest.fixture

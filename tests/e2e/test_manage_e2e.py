@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from letters.models import MergeRecord, Organisation, Signature
 from tests.factories import LetterFactory, OrganisationFactory, SignatureFactory, UserFactory
@@ -18,15 +18,8 @@ SEED_004 = (ROOT / "letters/demo/lists/004-en.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture
-def browser_page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        yield page
-        browser.close()
+def browser_page(browser):
+    return browser.new_page(viewport={"width": 1400, "height": 1000})
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 # Until LettersConfig.ready() imports it (the e2e folder does not load tests/outreach/conftest.py).
 import letters.receivers  # noqa: F401
@@ -39,16 +39,6 @@ def fr(english):
 
 def link(message, marker):
     return re.search(rf"(http\S+{marker}\S+/)", message.body).group(1)
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

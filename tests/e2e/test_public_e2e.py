@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from letters.models import LetterVersion, Signature
 from tests.factories import LetterFactory
@@ -40,14 +40,8 @@ def fr(english):
 
 
 @pytest.fixture
-def browser_page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
-        )
-        page = browser.new_page(viewport={"width": 1200, "height": 1000}, locale="fr-FR")
-        yield page
-        browser.close()
+def browser_page(browser):
+    return browser.new_page(viewport={"width": 1200, "height": 1000}, locale="fr-FR")
 
 
 @pytest.fixture
