@@ -1,5 +1,7 @@
 """load_demo: the five published letters, one shared directory, idempotent."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
@@ -87,3 +89,15 @@ def test_each_demo_letter_shows_its_signatories_as_published(seed, slug, languag
     # Misspellings (BALAOOD, "Initiatives", "Center") are corrected to the canonical name; all else as published.
     published = [TYPOS.get(entry.name, entry.name) for entry in published_names(seed, language, layout)]
     assert shown == published
+
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the published seed letters live in ../shared/seeds (beside the checkout in CI)")
+@pytest.mark.parametrize("list_file", sorted((Path(__file__).resolve().parents[1] / "letters/demo/lists").glob("*.txt")),
+                         ids=lambda path: path.stem)
+def test_demo_lists_are_copied_verbatim_from_the_published_letters(list_file):
+    seed = list_file.stem.split("-")[0]
+    published = next(SEEDS.glob(f"{seed}_*.txt")).read_text(encoding="utf-8")
+    assert list_file.read_text(encoding="utf-8").strip("\n") in published
