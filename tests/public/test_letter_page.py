@@ -196,8 +196,10 @@ def test_query_count_of_the_letter_page_does_not_grow_with_signatures(client, dj
     small = _page_queries(client, "/fr/letters/big/")
     _add_signatories(letter, 990, start=10)
     large = _page_queries(client, "/fr/letters/big/")
-    # Cold cache: the letter, versions, counts, the snapshot lookup of the export path and the list itself.
-    assert small == large <= 8
+    # Cold cache: the letter, versions, display names, counts and the list itself. On PostgreSQL the export path
+    # streams rows through two server-side cursors (SAVEPOINT, SET LOCAL, DECLARE, RELEASE each): 6 more statements.
+    budget = 14 if connection.vendor == "postgresql" else 8
+    assert small == large <= budget
     # Until the letter or its list changes, the next visitors' pages need one query (what changed when).
     with django_assert_max_num_queries(1):
         response = client.get("/fr/letters/big/")
