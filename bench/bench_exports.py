@@ -93,12 +93,13 @@ def _rss_kb(field):
     return 0
 
 
-def run_layout(size, layout, language, trace):
+def run_layout(size, layout, language, trace, order):
     """One export in this process; prints {"seconds", "peak_mb", "rss_growth_mb", "bytes"} as JSON."""
     from letters import collation
     from letters.countries import country_name
     from letters.documents import render_pdf, write_docx
-    from letters.exports import TEXT_LAYOUTS, SignatoryList, iter_text
+    from letters.exports import TEXT_LAYOUTS, SignatoryList
+    from letters.layouts import iter_text
     from letters.models import Letter
     from letters.resources import iter_csv, iter_json, write_xlsx
 
@@ -113,7 +114,7 @@ def run_layout(size, layout, language, trace):
     if trace:
         tracemalloc.start()
     started, cpu_started = time.perf_counter(), time.process_time()
-    signatory_list = SignatoryList(letter, language)
+    signatory_list = SignatoryList(letter, language, order)
     if layout in TEXT_LAYOUTS:
         size_out = sum(len(chunk) for chunk in iter_text(signatory_list, layout))
     elif layout == "csv":
@@ -128,7 +129,7 @@ def run_layout(size, layout, language, trace):
         size_out = len(render_pdf(signatory_list))
     else:
         response = client.get(f"/manage/letters/{letter.slug}/exports/download/",
-                              {"language": language, "format": "csv", "contacts": "on"})
+                              {"language": language, "format": "csv", "contacts": "on", "order": order})
         assert response.streaming, "the CSV download must stream"
         size_out = sum(len(chunk) for chunk in response.streaming_content)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
@@ -149,8 +150,9 @@ def _client_for(letter):
     return client
 
 
-def measure(size, layout, language, trace):
-    args = [sys.executable, __file__, "--child", str(size), layout, language] + (["--trace"] if trace else [])
+def measure(size, layout, language, trace, order):
+    args = [sys.executable, __file__, "--child", str(size), layout, language, "--order", order]
+    args += ["--trace"] if trace else []
     # DEBUG off: with DEBUG on, Django keeps every query in memory, which is not what a server does.
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "testserver",
            "SECURE_SSL_REDIRECT": "0", "STATIC_MANIFEST": "0", "LOG_LEVEL": "WARNING"}
@@ -163,6 +165,7 @@ def main():
     parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000])
     parser.add_argument("--layouts", nargs="+", default=LAYOUTS)
     parser.add_argument("--language", default="fr")
+    parser.add_argument("--order", default="alphabetical", choices=["alphabetical", "signed", "manual"])
     parser.add_argument("--child", nargs=3)
     parser.add_argument("--trace", action="store_true")
     parser.add_argument("--all", action="store_true", help="Also the 100,000-name PDF (minutes).")
@@ -171,9 +174,9 @@ def main():
     setup_django()
     if args.child:
         size, layout, language = args.child
-        return run_layout(int(size), layout, language, args.trace)
+        return run_layout(int(size), layout, language, args.trace, args.order)
     print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]}   language: {args.language}   "
-          f"order: alphabetical   load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+          f"order: {args.order}   load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print("seconds = wall clock, CPU = this process; peak MB = Python allocations (tracemalloc, separate run);")
     print("RSS+ MB = growth of the process's peak resident memory during the export.")
     print(f"{'rows':>8} {'layout':<13} {'seconds':>8} {'CPU s':>7} {'peak MB':>8} {'RSS+ MB':>8} "
@@ -185,10 +188,10 @@ def main():
                 print(f"{size:>8} {layout:<13} {'skipped (--all)':>34}")
                 continue
             # The median of three runs: other processes on the machine make single timings noisy.
-            runs = sorted((measure(size, layout, args.language, trace=False) for _ in range(args.repeat)),
+            runs = sorted((measure(size, layout, args.language, False, args.order) for _ in range(args.repeat)),
                           key=lambda run: run["seconds"])
             timed = runs[len(runs) // 2]
-            traced = measure(size, layout, args.language, trace=True)
+            traced = measure(size, layout, args.language, True, args.order)
             print(f"{size:>8} {layout:<13} {timed['seconds']:>8.2f} {timed['cpu']:>7.2f} {traced['peak_mb']:>8.1f} "
                   f"{timed['rss_growth_mb']:>8.1f} {timed['bytes'] / 2**20:>9.1f}  {_verdict(size, layout, timed)}")
 

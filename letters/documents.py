@@ -17,7 +17,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from letters.exports import TEXT_LAYOUTS, ExportError, iter_text
+from letters.exports import TEXT_LAYOUTS, ExportError
+from letters.layouts import iter_text
 from letters.markdown import render_markdown
 from letters.resources import iter_csv, iter_json, write_xlsx
 

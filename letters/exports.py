@@ -1,22 +1,22 @@
 """The one export path for signatory lists: the rows of a letter's list for one language, in order.
 
-Every layout (text, CSV/XLSX/JSON, DOCX/PDF) and every caller (dashboard, admin, CLI, public page) renders from
-`SignatoryList.rows()`; `signatory_rows()` is the short form. What a row shows:
+Every layout (text: layouts.py; CSV/XLSX/JSON: resources.py; DOCX/PDF: documents.py) and every caller (dashboard,
+admin, CLI, public page) renders from `SignatoryList.rows()`; `signatory_rows()` is the short form. A row shows:
 - the name in the export language: the letter's override → the organisation's name in that language → its
   canonical name (`Signature.display_name`), and the country's name in that language;
 - only listed sign-ons (approved, consent to be named); the others are only counted ("and N organisations…").
 
-How 100,000 rows stay fast and small: for the alphabetical order, a first query reads only what the order
-needs and keeps one compact key per row (collation.py); a second query reads the full rows joined with the
-sorted ids, so they stream in that order. Date signed and manual order are sorted by the database in one query.
-Memory stays around 15 MB for 100,000 rows, so a CSV download streams.
+How 100,000 rows stay fast and small (rows stream; nothing holds the whole list):
+- alphabetical order uses the collation keys of collation.py. SQLite sorts by them itself: the query calls our
+  key function once per row. PostgreSQL cannot call Python, so a first query reads only what the order needs
+  and keeps one compact key per row, and a second reads the full rows joined with the sorted ids;
+- date signed and manual order are plain columns: the database sorts, in one query.
 
 After finalisation, exports read the finalised snapshot (services/finalise.py), so later edits do not change
 what was published; the addendum lists the sign-ons approved after it.
 """
 
 import io
-import re
 from array import array
 from dataclasses import asdict, dataclass
 from functools import cached_property
@@ -24,10 +24,9 @@ from itertools import islice
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import Case, CharField, F, Value, When
+from django.db.models import BinaryField, Case, CharField, F, Func, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import translation
-from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
 from letters import collation
@@ -218,7 +217,7 @@ class SignatoryList:
         """The rows in order, numbered from 1. A generator: call again for a second pass."""
         if self.source == "final":
             rows = self._snapshot_rows()
-        elif self.order == "alphabetical":
+        elif self.order == "alphabetical" and connections[Signature.objects.db].vendor != "sqlite":
             ids = self._alphabetical_ids()
             rows = self._live_rows(ids if self.limit is None else ids[: self.limit])
         else:
@@ -305,6 +304,47 @@ class SignatoryList:
         self._ids = array("q", (ids[i] for i in order))
         return self._ids
 
+    def _sorted_by_sqlite(self, fields):
+        """SQLite only: one query that SQLite sorts by our collation key, computed by a Python function that the
+        query calls once per row. Rows stream in order without a second query (PostgreSQL cannot call Python:
+        it gets _alphabetical_ids and a join). Names whose keys tie arrive together and are ordered here."""
+        display, primary_key = self._display_names, collation.primary_keyer(self.language)
+        prefix = {(kind, lead): SECTION_BYTES[self._section(kind, lead)]
+                  for kind in (ORGANISATION, INDIVIDUAL) for lead in (False, True)}
+
+        def key(org_id, override, org_name, org_sort, kind, is_lead):
+            shown = override or display.get(org_id) or org_name
+            sort_name = org_sort if shown == org_name and org_sort else effective_sort_name(shown, org_name, org_sort)
+            return prefix[kind, is_lead] + primary_key(sort_name)
+
+        connection = connections[Signature.objects.db]
+        connection.ensure_connection()
+        connection.connection.create_function("coalition_collation_key", 6, key, deterministic=True)
+        queryset = self._listed().annotate(collation_key=Func(
+            "organisation_id", "name_override", "organisation__name", "organisation__sort_name",
+            "organisation__kind", "is_lead", function="coalition_collation_key", output_field=BinaryField(),
+        )).order_by("collation_key", "pk")
+        tied, tied_key = [], None
+        for values in fast_values(queryset, ("collation_key", *fields)):
+            if values[0] != tied_key and tied:
+                yield from self._untie(tied)
+                tied = []
+            tied_key = values[0]
+            tied.append(values[1:])
+        yield from self._untie(tied)
+
+    def _untie(self, rows):
+        """Rows (ROW_FIELDS tuples) whose primary keys are equal, by the full key: accents, then case."""
+        if len(rows) < 2:
+            return rows
+
+        def full_key(values):
+            _pk, override, org_id, org_name, org_sort = values[:5]
+            shown = override or self._display_names.get(org_id) or org_name
+            return collation.sort_key(effective_sort_name(shown, org_name, org_sort), self.language) + (shown,)
+
+        return sorted(rows, key=full_key)
+
     def _break_ties(self, order, runs, ids):
         """Names equal but for accents, case or punctuation: order them by the full key (rare, so re-read)."""
         tied = [ids[i] for start, end in runs for i in order[start:end]]
@@ -320,10 +360,12 @@ class SignatoryList:
     def _live_rows(self, ids):
         """Full rows from the database: in the order of `ids`, or in the database's order when ids is None."""
         fields = ROW_FIELDS + CONTACT_FIELDS if self.include_contacts else ROW_FIELDS
-        if ids is None:
-            values = fast_values(self._database_order(), fields)
-        else:
+        if ids is not None:
             values = fast_values(self._listed(), fields, in_order_of=ids)
+        elif self.order == "alphabetical":
+            values = self._sorted_by_sqlite(fields)
+        else:
+            values = fast_values(self._database_order(), fields)
         display, countries, language = self._display_names, {}, self.language
         published = self.published_ids if self.source == "addendum" else set()
         for (pk, override, org_id, org_name, org_sort, acronym, country, kind, affiliation, is_lead, signed_at,
@@ -460,100 +502,3 @@ def signatory_rows(letter, language, order="alphabetical", include_contacts=Fals
     list once finalised, else the live one; "live"; "final"; "addendum").
     """
     return SignatoryList(letter, language, order, include_contacts=include_contacts, **options).rows()
-
-
-# --- text layouts --------------------------------------------------------------------------------------------
-
-
-def render_text(signatory_list, layout):
-    """The whole list as one string in a text layout (lines, numbered, name-country, inline, markdown, html)."""
-    return "".join(iter_text(signatory_list, layout))
-
-
-def iter_text(signatory_list, layout):
-    """The list in a text layout, in chunks of many lines (for streaming and for stdout)."""
-    if layout not in TEXT_LAYOUTS:
-        raise ExportError(gettext("Unknown layout “%(layout)s”.") % {"layout": layout})
-    if layout == "inline":
-        return _inline(signatory_list)
-    return _batched(_html_lines(signatory_list) if layout == "html" else _lines(signatory_list, layout))
-
-
-def _batched(lines):
-    while batch := list(islice(lines, CHUNK)):
-        yield "\n".join(batch) + "\n"
-
-
-def _line_label(row, layout):
-    if layout == "numbered":
-        return f"{row.position}. {row.label}"
-    if layout == "name-country" and row.country_name:
-        return f"{row.label}, {row.country_name}"
-    if layout == "markdown":
-        return "- " + markdown_escape(row.label)
-    return row.label
-
-
-def _lines(signatory_list, layout):
-    """One name a line; a blank line before each heading and before the unnamed count."""
-    markdown, first = layout == "markdown", True
-    for kind, value in signatory_list.events():
-        if kind == "row":
-            yield _line_label(value, layout)
-        else:
-            if not first:
-                yield ""
-            yield ("### " if markdown and kind == "heading" else "") + (markdown_escape(value) if markdown else value)
-            if markdown and kind == "heading":
-                yield ""
-        first = False
-
-
-def _inline(signatory_list):
-    """Comma-separated paragraphs ending with a full stop, as in a footnote; one paragraph per section."""
-    paragraphs, names, heading = [], [], ""
-    for kind, value in signatory_list.events():
-        if kind == "heading":
-            if names:
-                paragraphs.append(heading + ", ".join(names) + ".")
-            names, heading = [], value + ": "
-        else:
-            names.append(value.label if kind == "row" else value)
-    if names:
-        paragraphs.append(heading + ", ".join(names) + ".")
-    if paragraphs:
-        yield "\n\n".join(paragraphs) + "\n"
-
-
-def _html_lines(signatory_list):
-    """An escaped fragment: a <ul> per section, <h3> headings; safe to paste into any web page."""
-    open_list = False
-    for kind, value in signatory_list.events():
-        if kind == "row":
-            if not open_list:
-                open_list = True
-                yield '<ul class="signatories">'
-            yield f"<li>{escape(value.label)}</li>"
-            continue
-        if open_list:
-            open_list = False
-            yield "</ul>"
-        if kind == "heading":
-            yield f"<h3>{escape(value)}</h3>"
-        else:
-            yield f'<p class="signatories-unnamed">{escape(value)}</p>'
-    if open_list:
-        yield "</ul>"
-
-
-# "<" as an entity: not every Markdown flavour honours a backslash before it (Python-Markdown does not).
-_MD_SPECIAL = str.maketrans({**{ch: "\\" + ch for ch in "\\`*_[]>#|~"}, "<": "&lt;"})
-_MD_ENTITY = re.compile(r"&(#?\w+;)")
-_MD_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
-
-
-def markdown_escape(text):
-    """Text that Markdown prints as is: no emphasis, link, HTML, entity, heading, or number read as a list."""
-    text = _MD_ENTITY.sub(r"&amp;\1", text).translate(_MD_SPECIAL)
-    text = _MD_LIST_NUMBER.sub(r"\1\\\2", text)
-    return "\\" + text if text[:1] in ("+", "-", "=") else text

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from letters.documents import DOCUMENT_LIST_LAYOUTS
-from letters.exports import LAYOUTS, ORDERS
+from letters.exports import LAYOUTS
 
 LAYOUT_LABELS = {
     "lines": _("One name a line"),

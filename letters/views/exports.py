@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from letters.access import get_letter_for_coordinator
 from letters.documents import export_output
-from letters.exports import TEXT_LAYOUTS, ExportError, SignatoryList, render_text
+from letters.exports import TEXT_LAYOUTS, ExportError, SignatoryList
 from letters.forms.exports import ExportForm, FinaliseForm, ReopenForm
+from letters.layouts import render_text
 from letters.models import InvalidTransition, Letter
 from letters.services.finalise import finalise_letter, publish_addendum, reopen_letter
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from letters.exports import SignatoryList, render_text
+from letters.exports import SignatoryList
+from letters.layouts import render_text
 from letters.models import InvalidTransition, Letter, ListSnapshot, Signature
 from letters.services.finalise import finalise_letter, publish_addendum, reopen_letter
 

@@ -7,7 +7,8 @@ import pytest
 
 from letters.countries import country_name
 from letters.documents import export_output
-from letters.exports import LAYOUTS, TEXT_LAYOUTS, SignatoryList, markdown_escape, render_text
+from letters.exports import LAYOUTS, TEXT_LAYOUTS, SignatoryList
+from letters.layouts import markdown_escape, render_text
 from letters.models import Organisation, Signature
 from letters.resources import render_json
 

@@ -5,7 +5,8 @@ import random
 import pytest
 
 from letters import collation
-from letters.exports import SignatoryList, render_text
+from letters.exports import SignatoryList
+from letters.layouts import render_text
 from letters.models import Organisation
 
 pytestmark = pytest.mark.django_db

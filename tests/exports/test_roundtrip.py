@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from letters.exports import SignatoryList, render_text
+from letters.exports import SignatoryList
+from letters.layouts import render_text
 from letters.models import Letter
 from letters.parsing import parse_list
 
