@@ -216,3 +216,27 @@ class MergeRecordAdmin(admin.ModelAdmin):
 class ThrottleAdmin(admin.ModelAdmin):
     list_display = ["key", "tokens", "updated_at"]
     search_fields = ["key"]
+
+
+@admin.register(models.EmailSuppression)
+class EmailSuppressionAdmin(admin.ModelAdmin):
+    """Addresses that unsubscribed: no invitation or reminder goes to them. Deleting a row resubscribes."""
+
+    list_display = ["email", "source", "at"]
+    list_filter = ["source"]
+    search_fields = ["email"]
+
+
+@admin.register(models.OrganisationName)
+class OrganisationNameAdmin(admin.ModelAdmin):
+    list_display = ["name", "language", "organisation"]
+    list_filter = ["language"]
+    search_fields = ["name", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(models.OrganisationAlias)
+class OrganisationAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "source", "created_at"]
+    search_fields = ["name", "organisation__name"]
+    autocomplete_fields = ["organisation"]
