@@ -4,8 +4,8 @@ visitor is sent to the login page, and nothing changes. Staff see every letter."
 import pytest
 from django.urls import reverse
 
-from letters.models import (Letter, LetterEvent, LetterVersion, MergeRecord, Organisation, OrganisationAlias,
-                            Signature, SignatureEvent)
+from letters.models import (Invitation, Letter, LetterEvent, LetterVersion, ListSnapshot, MergeRecord, Organisation,
+                            OrganisationAlias, OutgoingEmail, Signature, SignatureEvent)
 from tests.factories import OrganisationFactory, SignatureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,17 @@ def letter_requests(w):
         ("post", reverse("manage:paste", args=[slug]), {"language": "en", "layout": "auto", "text": text}),
         ("post", reverse("manage:paste_import", args=[slug]), {"language": "en", "layout": "auto", "text": text,
                                                                "row_count": "2"}),
+        # Exports and finalising (issue 5) and invitations (issue 6) hang off the same letter.
+        ("get", reverse("exports:letter", args=[slug]), None),
+        ("get", reverse("exports:download", args=[slug]) + "?language=en&format=csv&contacts=on", None),
+        ("post", reverse("exports:finalise", args=[slug]), {"confirm": "on", "order": "alphabetical"}),
+        ("post", reverse("exports:reopen", args=[slug]), {"reason": "hijack"}),
+        ("post", reverse("exports:addendum", args=[slug]), {}),
+        ("get", reverse("invitations:invite", args=[slug]), None),
+        ("post", reverse("invitations:invite", args=[slug]), {"organisations": [w["twin"].pk]}),
+        ("get", reverse("invitations:campaign", args=[slug]), None),
+        ("post", reverse("invitations:settings", args=[slug]), {"reminder_days": "1", "notify": "each"}),
+        ("post", reverse("invitations:retry", args=[slug]), {}),
     ]
 
 
@@ -78,6 +89,8 @@ def snapshot():
         list(Organisation.objects.order_by("pk").values_list("name", "country")),
         SignatureEvent.objects.count(), LetterEvent.objects.count(), MergeRecord.objects.count(),
         OrganisationAlias.objects.count(),
+        ListSnapshot.objects.count(), Invitation.objects.count(), OutgoingEmail.objects.count(),
+        list(Letter.objects.order_by("pk").values_list("reminder_days", "notify")),
     )
 
 
