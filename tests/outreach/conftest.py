@@ -2,8 +2,6 @@
 
 import pytest
 
-# Until LettersConfig.ready() imports it, connect the coordinator-notification receivers here.
-import letters.receivers  # noqa: F401
 from tests.outreach.helpers import Inbox
 
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
