@@ -10,7 +10,6 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-# Until LettersConfig.ready() imports it (the e2e folder does not load tests/outreach/conftest.py).
 from letters.models import LetterVersion, OutgoingEmail, Signature
 from tests.factories import ContactFactory, LetterFactory, OrganisationFactory, UserFactory
 
