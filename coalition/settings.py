@@ -115,7 +115,10 @@ LOGOUT_REDIRECT_URL = "login"
 # Interface languages. Letters themselves may have versions in other languages (all six UN languages).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
-LETTER_LANGUAGES = [
+# Letter versions may be in any language Django knows by a two-letter ISO 639-1 code (Italian, Portuguese,
+# German, Farsi…), not only in the interface languages. The UN languages (and Portuguese) come first, with
+# translated names; the others follow with their English names (and their own, for the coordinator who writes them).
+_LETTER_LANGUAGES_FIRST = [
     ("en", _("English")),
     ("fr", _("French")),
     ("es", _("Spanish")),
@@ -124,6 +127,21 @@ LETTER_LANGUAGES = [
     ("ru", _("Russian")),
     ("pt", _("Portuguese")),
 ]
+
+
+def _other_letter_languages():
+    from django.conf.locale import LANG_INFO
+
+    first = {code for code, _name in _LETTER_LANGUAGES_FIRST}
+    others = [
+        (code, f"{info['name']} ({info['name_local']})" if info["name_local"] != info["name"] else info["name"])
+        for code, info in LANG_INFO.items()
+        if len(code) == 2 and code not in first and "name" in info
+    ]
+    return sorted(others, key=lambda item: item[1])
+
+
+LETTER_LANGUAGES = _LETTER_LANGUAGES_FIRST + _other_letter_languages()
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Zurich")
 USE_I18N = True

@@ -22,7 +22,7 @@ from letters.layouts import iter_text
 from letters.markdown import render_markdown
 from letters.resources import iter_csv, iter_json, write_xlsx
 
-DOCUMENT_LIST_LAYOUTS = ("lines", "numbered", "name-country")
+DOCUMENT_LIST_LAYOUTS = ("lines", "numbered", "name-country", "name-dash", "name-paren")
 
 
 class RemoteFetchRefused(Exception):
@@ -52,18 +52,19 @@ def list_blocks(signatory_list, list_layout="lines"):
         if kind == "row":
             if names is None:
                 names = []
-                blocks.append({"names": names, "numbered": list_layout == "numbered", "start": value.position})
-            names.append(_item(value, list_layout))
+                numbered = list_layout == "numbered" or signatory_list.numbers
+                blocks.append({"names": names, "numbered": numbered, "start": value.position})
+            names.append(_item(value, list_layout, signatory_list))
         else:
             names = None
             blocks.append({kind: value})
     return blocks
 
 
-def _item(row, list_layout):
-    if list_layout == "name-country" and row.country_name:
-        return f"{row.label}, {row.country_name}"
-    return row.label
+def _item(row, list_layout, signatory_list):
+    from letters.layouts import entry_text
+
+    return entry_text(row, list_layout, signatory_list.affiliation_style)
 
 
 def document_context(signatory_list, list_layout="lines"):

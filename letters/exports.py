@@ -36,7 +36,9 @@ from letters.text import LEADING_ARTICLES
 
 ORDERS = ("alphabetical", "signed", "manual")
 SOURCES = ("auto", "live", "final", "addendum")
-TEXT_LAYOUTS = ("lines", "numbered", "name-country", "inline", "markdown", "html")
+TEXT_LAYOUTS = ("lines", "numbered", "name-country", "name-dash", "name-paren", "table", "inline", "markdown", "html")
+# Layouts that print where each signatory is (country or region) after the name, and how.
+PLACE_SEPARATORS = {"name-country": (", ", ""), "name-dash": (" - ", ""), "name-paren": (" (", ")")}
 DATA_LAYOUTS = ("csv", "xlsx", "json")
 DOCUMENT_LAYOUTS = ("docx", "pdf")
 LAYOUTS = TEXT_LAYOUTS + DATA_LAYOUTS + DOCUMENT_LAYOUTS
@@ -44,7 +46,9 @@ ORGANISATION, INDIVIDUAL = Organisation.Kind.ORGANISATION.value, Organisation.Ki
 CHUNK = 2000
 # Rows per round trip to the database (a server-side cursor on PostgreSQL): under 2 MB at a time.
 FETCH = 2000
-SECTION_BYTES = [bytes((section,)) for section in range(4)]
+NUMBERINGS = ("continuous", "section")
+AFFILIATION_STYLES = ("paren", "comma", "slash", "tab")
+AFFILIATION_SEPARATORS = {"comma": ", ", "slash": " / ", "tab": "\t"}
 
 
 class ExportError(ValueError):
@@ -71,13 +75,29 @@ class Row:
     manual_position: int | None
     signer_name: str = ""
     signer_email: str = ""
+    section: str = ""  # the heading of the list section this name stands under, in the export's language
+    section_rank: int = 0  # 0: no section; 1, 2…: the letter's sections in order
+    region: str = ""  # a region as listed ("Global", "Latinoamérica"), printed where the country would be
+    note: str = ""  # a description column from a received list (never part of the name)
+
+    @property
+    def place(self):
+        """Where the signatory is, as printed after the name: the region as listed, else the country's name."""
+        return self.region or self.country_name
 
     @property
     def label(self):
         """The name as printed: individuals carry their affiliation "for identification purposes only"."""
-        if self.kind == INDIVIDUAL and self.affiliation:
+        return self.label_as("paren")
+
+    def label_as(self, style):
+        """The name with an individual's affiliation in a list's style: "Name (affiliation)" (paren),
+        "Name, affiliation" (comma), "Name / affiliation" (slash) or "Name⇥affiliation" (tab)."""
+        if self.kind != INDIVIDUAL or not self.affiliation:
+            return self.name
+        if style == "paren":
             return f"{self.name} ({self.affiliation})"
-        return self.name
+        return self.name + AFFILIATION_SEPARATORS.get(style, ", ") + self.affiliation
 
     def as_snapshot(self):
         data = asdict(self)
@@ -93,6 +113,9 @@ class Row:
                      "signer_name", "signer_email"):
             fields[name] = fields[name] or ""
         fields["kind"] = fields["kind"] or ORGANISATION
+        for name in ("section", "region", "note"):
+            fields[name] = fields[name] or ""
+        fields["section_rank"] = fields["section_rank"] or 0
         return cls(position=0, **fields)
 
 
@@ -123,7 +146,8 @@ class SignatoryList:
     """A letter's list in one language, ready to render: rows in order, plus headings and the unnamed count."""
 
     def __init__(self, letter, language, order="alphabetical", *, include_contacts=False, leads_first=False,
-                 group_individuals=True, source="auto", limit=None):
+                 group_individuals=True, source="auto", limit=None, numbering=None, affiliation_style="paren",
+                 numbers=False):
         if order not in ORDERS:
             raise ExportError(gettext("Unknown order “%(order)s”.") % {"order": order})
         if source not in SOURCES:
@@ -139,6 +163,34 @@ class SignatoryList:
         self.source = source if source != "auto" else ("final" if self.snapshot else "live")
         self.limit = limit  # at most this many rows (a preview); None: all
         self._ids = None  # the alphabetical order, once computed
+        if numbering not in (None, *NUMBERINGS):
+            raise ExportError(gettext("Unknown numbering “%(numbering)s”.") % {"numbering": numbering})
+        self.numbering = numbering or letter.numbering
+        if affiliation_style not in AFFILIATION_STYLES:
+            raise ExportError(gettext("Unknown style “%(style)s”.") % {"style": affiliation_style})
+        self.affiliation_style = affiliation_style
+        self.numbers = numbers  # print "N. " before each name in any text layout (the "numbered" layout always does)
+
+    # --- sections -------------------------------------------------------------------------------------------
+
+    @cached_property
+    def sections(self):
+        """The letter's list sections in order: {section id: (rank, heading in this language, kind)}."""
+        sections = {}
+        for rank, section in enumerate(self.letter.sections.order_by("position", "pk"), start=1):
+            heading = section.heading(self.language, self.letter.default_language)
+            sections[section.pk] = (rank, heading or self.heading(section.kind or ORGANISATION), section.kind)
+        return sections
+
+    def _rank(self, section_id):
+        return self.sections[section_id][0] if section_id in self.sections else 0
+
+    @cached_property
+    def uses_sections(self):
+        """Whether the list prints sections: the letter's today, or those the finalised snapshot recorded."""
+        if self.source == "final":
+            return any(data.get("section_rank") for data in self.snapshot.rows if not data.get("unnamed"))
+        return bool(self.sections)
 
     # --- what the layouts need besides the rows --------------------------------------------------------------
 
@@ -176,15 +228,30 @@ class SignatoryList:
 
     @cached_property
     def has_headings(self):
+        if self.uses_sections:
+            return True
         return self.group_individuals and INDIVIDUAL in self.kinds
 
+    @cached_property
+    def version(self):
+        return self.letter.version(self.language) if self.language in self.letter.languages() else None
+
     def heading(self, kind):
+        """The automatic heading of organisations or individuals: the version's own words, else the interface's
+        translation of the export language, else English (gettext's fallback for languages without a catalogue)."""
+        own = self.version and (self.version.individuals_label if kind == INDIVIDUAL else
+                                self.version.organisations_label)
+        if own:
+            return own
         with translation.override(self.language):
             if kind == INDIVIDUAL:
                 return gettext("Individuals (affiliation for identification purposes only)")
             return gettext("Organisations")
 
     def unnamed_text(self):
+        own = self.version and self.version.unnamed_label
+        if own:
+            return own.replace("{count}", str(self.unnamed))
         with translation.override(self.language):
             return ngettext(
                 "and %(count)d organisation that cannot be named for security reasons",
@@ -197,6 +264,9 @@ class SignatoryList:
 
         The unnamed count closes the organisations' section (it counts organisations), or the list.
         """
+        if self.uses_sections:
+            yield from self._section_events()
+            return
         current, unnamed_done = object(), not self.unnamed or self.limit is not None
         for row in self.rows():
             section = row.kind if self.group_individuals else None
@@ -211,6 +281,29 @@ class SignatoryList:
         if not unnamed_done:
             yield "unnamed", self.unnamed_text()
 
+    def _section_events(self):
+        """A letter with sections: each section's heading (in this language) before its names; names with no
+        section come first, without a heading. The unnamed count closes the last section before the first one
+        for individuals (it counts organisations), or the list."""
+        current, unnamed_done = 0, not self.unnamed or self.limit is not None
+        for row in self.rows():
+            if row.section_rank != current:
+                if not unnamed_done and self._is_individuals_section(row):
+                    unnamed_done = True
+                    yield "unnamed", self.unnamed_text()
+                yield "heading", row.section
+                current = row.section_rank
+            yield "row", row
+        if not unnamed_done:
+            yield "unnamed", self.unnamed_text()
+
+    def _is_individuals_section(self, row):
+        """Whether the section `row` opens is for individuals (the first row tells, for a snapshot's old section)."""
+        for rank, _heading, kind in self.sections.values():
+            if rank == row.section_rank and kind:
+                return kind == INDIVIDUAL
+        return row.kind == INDIVIDUAL
+
     # --- rows -------------------------------------------------------------------------------------------------
 
     def rows(self):
@@ -222,7 +315,12 @@ class SignatoryList:
             rows = self._live_rows(ids if self.limit is None else ids[: self.limit])
         else:
             rows = self._live_rows(None)
-        for position, row in enumerate(islice(rows, self.limit), start=1):
+        position, section = 0, 0
+        restart = self.numbering == "section" and self.uses_sections
+        for row in islice(rows, self.limit):
+            if restart and row.section_rank != section:
+                position, section = 0, row.section_rank
+            position += 1
             row.position = position
             yield row
 
@@ -262,15 +360,28 @@ class SignatoryList:
             .values_list("organisation_id", "name")
         )
 
-    def _section(self, kind, is_lead):
-        """0–3: organisations before individuals (if grouped), leads before the rest (if asked)."""
-        individual = 2 if self.group_individuals and kind == INDIVIDUAL else 0
-        return individual + (0 if is_lead or not self.leads_first else 1)
+    def _section(self, kind, is_lead, section_id=None):
+        """The group a row sorts in first: the letter's list sections in order (names without one first) or,
+        without sections, organisations before individuals (if grouped); leads before the rest (if asked)."""
+        if self.sections:
+            group = 2 * self._rank(section_id)
+        else:
+            group = 2 if self.group_individuals and kind == INDIVIDUAL else 0
+        return group + (0 if is_lead or not self.leads_first else 1)
+
+    def _prefixes(self):
+        """{(kind, is_lead, section id): the sort key's first bytes} for every group a row can be in."""
+        section_ids = [None, *self.sections]
+        return {(kind, lead, sid): self._section(kind, lead, sid).to_bytes(2, "big")
+                for kind in (ORGANISATION, INDIVIDUAL) for lead in (False, True, 0, 1) for sid in section_ids}
 
     def _database_order(self):
         """Date signed and manual order are plain columns: the database sorts, and the rows stream as they come."""
         section = Value(0)
-        if self.group_individuals:
+        if self.sections:
+            section = Case(*[When(section_id=sid, then=Value(2 * rank)) for sid, (rank, _h, _k) in
+                             self.sections.items()], default=Value(0))
+        elif self.group_individuals:
             section = Case(When(organisation__kind=INDIVIDUAL, then=Value(2)), default=Value(0))
         if self.leads_first:
             section = section + Case(When(is_lead=True, then=Value(0)), default=Value(1))
@@ -286,15 +397,16 @@ class SignatoryList:
         published = self.published_ids if self.source == "addendum" else set()
         keys, ids, display = [], array("q"), self._display_names
         primary_key = collation.primary_keyer(self.language)
-        # The section as the key's first byte; SQLite gives booleans as 0/1, which are the same dict keys.
-        prefix = {(kind, lead): SECTION_BYTES[self._section(kind, lead)]
-                  for kind in (ORGANISATION, INDIVIDUAL) for lead in (False, True)}
-        for pk, override, org_id, org_name, org_sort, kind, is_lead in fast_values(self._listed(), SORT_FIELDS):
+        # The group as the key's first bytes; SQLite gives booleans as 0/1, which are the same dict keys.
+        prefix = self._prefixes()
+        for pk, override, org_id, org_name, org_sort, kind, is_lead, section_id in fast_values(
+                self._listed(), SORT_FIELDS):
             if published and pk in published:
                 continue
             shown = override or display.get(org_id) or org_name
             sort_name = org_sort if shown == org_name and org_sort else effective_sort_name(shown, org_name, org_sort)
-            keys.append(prefix[kind, is_lead] + primary_key(sort_name))
+            keys.append(prefix[kind, is_lead, section_id if section_id in self.sections else None]
+                        + primary_key(sort_name))
             ids.append(pk)
         order = sorted(range(len(keys)), key=keys.__getitem__)
         runs = collation.tie_runs(keys, order)
@@ -309,20 +421,20 @@ class SignatoryList:
         query calls once per row. Rows stream in order without a second query (PostgreSQL cannot call Python:
         it gets _alphabetical_ids and a join). Names whose keys tie arrive together and are ordered here."""
         display, primary_key = self._display_names, collation.primary_keyer(self.language)
-        prefix = {(kind, lead): SECTION_BYTES[self._section(kind, lead)]
-                  for kind in (ORGANISATION, INDIVIDUAL) for lead in (False, True)}
+        prefix, sections = self._prefixes(), self.sections
 
-        def key(org_id, override, org_name, org_sort, kind, is_lead):
+        def key(org_id, override, org_name, org_sort, kind, is_lead, section_id):
             shown = override or display.get(org_id) or org_name
             sort_name = org_sort if shown == org_name and org_sort else effective_sort_name(shown, org_name, org_sort)
-            return prefix[kind, is_lead] + primary_key(sort_name)
+            return prefix[kind, is_lead, section_id if section_id in sections else None] + primary_key(sort_name)
 
         connection = connections[Signature.objects.db]
         connection.ensure_connection()
-        connection.connection.create_function("coalition_collation_key", 6, key, deterministic=True)
+        connection.connection.create_function("coalition_collation_key", 7, key, deterministic=True)
         queryset = self._listed().annotate(collation_key=Func(
             "organisation_id", "name_override", "organisation__name", "organisation__sort_name",
-            "organisation__kind", "is_lead", function="coalition_collation_key", output_field=BinaryField(),
+            "organisation__kind", "is_lead", "section_id", function="coalition_collation_key",
+            output_field=BinaryField(),
         )).order_by("collation_key", "pk")
         tied, tied_key = [], None
         for values in fast_values(queryset, ("collation_key", *fields)):
@@ -351,7 +463,7 @@ class SignatoryList:
         full = {}
         for start in range(0, len(tied), CHUNK):
             queryset = self._listed().filter(pk__in=tied[start:start + CHUNK])
-            for pk, override, org_id, org_name, org_sort, _kind, _lead in fast_values(queryset, SORT_FIELDS):
+            for pk, override, org_id, org_name, org_sort, *_group in fast_values(queryset, SORT_FIELDS):
                 shown = override or self._display_names.get(org_id) or org_name
                 full[pk] = collation.sort_key(effective_sort_name(shown, org_name, org_sort), self.language) + (shown,)
         for start, end in runs:
@@ -368,18 +480,23 @@ class SignatoryList:
             values = fast_values(self._database_order(), fields)
         display, countries, language = self._display_names, {}, self.language
         published = self.published_ids if self.source == "addendum" else set()
+        sections, no_section = self.sections, (0, "", "")
         for (pk, override, org_id, org_name, org_sort, acronym, country, kind, affiliation, is_lead, signed_at,
-             confirmed_at, after_publication, position, *contacts) in values:
+             confirmed_at, after_publication, position, section_id, region, note, own_affiliation,
+             *contacts) in values:
             if published and pk in published:
                 continue
             shown = override or display.get(org_id) or org_name
             if country not in countries:
                 countries[country] = country_name(country, language)
-            yield Row(
-                0, shown, acronym, country, countries[country], kind, affiliation, bool(is_lead), utc_text(signed_at),
-                utc_text(confirmed_at), bool(after_publication), pk, effective_sort_name(shown, org_name, org_sort),
-                position, *contacts,
+            rank, heading, _kind = sections.get(section_id, no_section)
+            row = Row(
+                0, shown, acronym, country, countries[country], kind, own_affiliation or affiliation, bool(is_lead),
+                utc_text(signed_at), utc_text(confirmed_at), bool(after_publication), pk,
+                effective_sort_name(shown, org_name, org_sort), position, *contacts,
             )
+            row.section, row.section_rank, row.region, row.note = heading, rank, region, note
+            yield row
 
     def _snapshot_rows(self):
         """The finalised rows, re-ordered as asked (a snapshot keeps every field an order needs)."""
@@ -390,7 +507,11 @@ class SignatoryList:
         return rows
 
     def _snapshot_key(self, row):
-        section = self._section(row.kind, row.is_lead)
+        # A snapshot keeps each row's section rank and heading as they were when it was taken.
+        if self.uses_sections:
+            section = 2 * row.section_rank + (0 if row.is_lead or not self.leads_first else 1)
+        else:
+            section = self._section(row.kind, row.is_lead)
         if self.order == "alphabetical":
             return section, collation.sort_key(row.sort_name, self.language), row.name, row.signature_id
         signed = row.signed_at or "~"  # ISO text sorts by time; "~" puts "unknown" last
@@ -412,12 +533,12 @@ class SignatoryList:
 
 
 SORT_FIELDS = ("pk", "name_override", "organisation_id", "organisation__name", "organisation__sort_name",
-               "organisation__kind", "is_lead")
+               "organisation__kind", "is_lead", "section_id")
 # Timestamps are read as text (see fast_values): Row keeps them as ISO 8601 UTC text.
 ROW_FIELDS = ("pk", "name_override", "organisation_id", "organisation__name", "organisation__sort_name",
               "organisation__acronym", "organisation__country", "organisation__kind", "organisation__affiliation",
               "is_lead", Cast("signed_at", CharField()), Cast("confirmed_at", CharField()), "added_after_finalisation",
-              "position")
+              "position", "section_id", "region", "note", "affiliation")
 CONTACT_FIELDS = ("signer_name", "signer_email")
 
 

@@ -1,5 +1,6 @@
 """Text layouts of a signatory list, as coalitions publish them: one name a line, numbered, "Name, Country",
-an inline paragraph for a footnote, Markdown, and an HTML fragment. Each walks SignatoryList.events() (the one
+"Name - Country", "Name (Country)", a numbered table (number ⇥ name ⇥ country or description), an inline
+paragraph for a footnote, Markdown, and an HTML fragment. Each walks SignatoryList.events() (the one
 export path, letters/exports.py) and is escaped for its medium.
 """
 
@@ -9,7 +10,7 @@ from itertools import islice
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from letters.exports import CHUNK, TEXT_LAYOUTS, ExportError
+from letters.exports import CHUNK, PLACE_SEPARATORS, TEXT_LAYOUTS, ExportError
 
 
 def render_text(signatory_list, layout):
@@ -31,14 +32,27 @@ def _batched(lines):
         yield "\n".join(batch) + "\n"
 
 
-def _line_label(row, layout):
-    if layout == "numbered":
-        return f"{row.position}. {row.label}"
-    if layout == "name-country" and row.country_name:
-        return f"{row.label}, {row.country_name}"
+def entry_text(row, layout, affiliation_style="paren"):
+    """One signatory as a layout writes it, without its number: the name (with an individual's affiliation in
+    the list's style) and, for the place layouts, the region as listed or the country after it."""
+    name = row.label_as(affiliation_style)
+    if layout == "table":
+        return "\t".join(part for part in (name, row.place or row.note) if part)
+    if layout in PLACE_SEPARATORS and row.place:
+        before, after = PLACE_SEPARATORS[layout]
+        return f"{name}{before}{row.place}{after}"
+    return name
+
+
+def _line_label(row, layout, signatory_list):
+    text = entry_text(row, layout, signatory_list.affiliation_style)
+    if layout == "table":
+        return f"{row.position}\t{text}"
+    if layout == "numbered" or signatory_list.numbers:
+        text = f"{row.position}. {text}"
     if layout == "markdown":
-        return "- " + markdown_escape(row.label)
-    return row.label
+        return "- " + markdown_escape(text)
+    return text
 
 
 def _lines(signatory_list, layout):
@@ -46,7 +60,7 @@ def _lines(signatory_list, layout):
     markdown, first = layout == "markdown", True
     for kind, value in signatory_list.events():
         if kind == "row":
-            yield _line_label(value, layout)
+            yield _line_label(value, layout, signatory_list)
         else:
             if not first:
                 yield ""
@@ -65,7 +79,7 @@ def _inline(signatory_list):
                 paragraphs.append(heading + ", ".join(names) + ".")
             names, heading = [], value + ": "
         else:
-            names.append(value.label if kind == "row" else value)
+            names.append(value.label_as(signatory_list.affiliation_style) if kind == "row" else value)
     if names:
         paragraphs.append(heading + ", ".join(names) + ".")
     if paragraphs:
@@ -80,7 +94,7 @@ def _html_lines(signatory_list):
             if not open_list:
                 open_list = True
                 yield '<ul class="signatories">'
-            yield f"<li>{escape(value.label)}</li>"
+            yield f"<li>{escape(value.label_as(signatory_list.affiliation_style))}</li>"
             continue
         if open_list:
             open_list = False

@@ -41,6 +41,9 @@ class SignatoryResource(resources.Resource):
     signed = fields.Field(attribute="signed_at", column_name=_("Signed (UTC)"))
     confirmed = fields.Field(attribute="confirmed_at", column_name=_("Confirmed (UTC)"))
     after_publication = fields.Field(attribute="after_publication", column_name=_("After publication"))
+    section = fields.Field(attribute="section", column_name=_("Section"))
+    region = fields.Field(attribute="region", column_name=_("Region as listed"))
+    note = fields.Field(attribute="note", column_name=_("Description"))
     signer_name = fields.Field(attribute="signer_name", column_name=_("Signer"))
     signer_email = fields.Field(attribute="signer_email", column_name=_("Signer's email"))
 
@@ -97,6 +100,9 @@ class SignatoryResource(resources.Resource):
             f"{signed[:10]} {signed[11:16]}" if signed else "",
             f"{confirmed[:10]} {confirmed[11:16]}" if confirmed else "",
             yes if row.after_publication else "",
+            neutralise(row.section),
+            neutralise(row.region),
+            neutralise(row.note),
         ]
         if self.include_contacts:
             values += [neutralise(row.signer_name), neutralise(row.signer_email)]
@@ -105,7 +111,7 @@ class SignatoryResource(resources.Resource):
     def _raw_values(self, row):
         values = [
             row.position, row.name, row.acronym, row.country_name, row.country, row.kind, row.affiliation,
-            row.is_lead, row.signed_at, row.confirmed_at, row.after_publication,
+            row.is_lead, row.signed_at, row.confirmed_at, row.after_publication, row.section, row.region, row.note,
         ]
         if self.include_contacts:
             values += [row.signer_name, row.signer_email]

@@ -9,12 +9,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from letters.documents import DOCUMENT_LIST_LAYOUTS
-from letters.exports import LAYOUTS
+from letters.exports import LAYOUTS, NUMBERINGS
 
 LAYOUT_LABELS = {
     "lines": _("One name a line"),
     "numbered": _("Numbered (1. Name)"),
     "name-country": _("Name, Country"),
+    "name-dash": _("Name - Country"),
+    "name-paren": _("Name (Country)"),
+    "table": _("Numbered table (No. ⇥ Name ⇥ Country)"),
     "inline": _("Comma-separated paragraph (footnote)"),
     "markdown": _("Markdown"),
     "html": _("HTML fragment"),
@@ -23,6 +26,11 @@ LAYOUT_LABELS = {
     "json": _("JSON"),
     "docx": _("Letter and list, Word (DOCX)"),
     "pdf": _("Letter and list, PDF"),
+}
+NUMBERING_LABELS = {"continuous": _("Continuous across sections"), "section": _("Restart in each section")}
+AFFILIATION_LABELS = {
+    "paren": _("Name (affiliation)"), "comma": _("Name, affiliation"), "slash": _("Name / affiliation"),
+    "tab": _("Name ⇥ affiliation (table)"),
 }
 ORDER_LABELS = {"alphabetical": _("Alphabetical"), "signed": _("In order of signing"), "manual": _("Manual order")}
 SOURCE_LABELS = {
@@ -44,6 +52,11 @@ class ListOptionsMixin(forms.Form):
     group_individuals = forms.BooleanField(
         label=_("Organisations, then individuals under their own heading"), required=False, initial=True
     )
+    numbering = forms.ChoiceField(label=_("Numbering"), required=False, choices=[
+        ("", _("As the letter says")), *((key, NUMBERING_LABELS[key]) for key in NUMBERINGS)])
+    affiliation_style = forms.ChoiceField(label=_("Individuals"), required=False, initial="paren",
+                                          choices=list(AFFILIATION_LABELS.items()))
+    numbers = forms.BooleanField(label=_("Number every name (1. Name)"), required=False)
 
 
 class ExportForm(ListOptionsMixin, forms.Form):
@@ -74,7 +87,10 @@ class ExportForm(ListOptionsMixin, forms.Form):
         self.helper.layout = Layout(
             Div(Div("language", css_class="col-sm-4"), Div("format", css_class="col-sm-8"), css_class="row"),
             Div(Div("order", css_class="col-sm-4"), Div("source", css_class="col-sm-8"), css_class="row"),
-            Field("leads_first"), Field("group_individuals"), Field("document_list"), Field("contacts"),
+            Div(Div("numbering", css_class="col-sm-4"), Div("affiliation_style", css_class="col-sm-8"),
+                css_class="row"),
+            Field("leads_first"), Field("group_individuals"), Field("numbers"), Field("document_list"),
+            Field("contacts"),
             Div(
                 StrictButton(_("Preview"), type="submit", name="preview", value="1", css_class="btn-outline-primary"),
                 StrictButton(_("Download"), type="submit", css_class="btn-primary",
@@ -90,6 +106,8 @@ class ExportForm(ListOptionsMixin, forms.Form):
             "order": data["order"] or "alphabetical", "leads_first": data["leads_first"],
             "group_individuals": data["group_individuals"], "source": data["source"] or "auto",
             "include_contacts": data["contacts"] and data["format"] in ("csv", "xlsx", "json"),
+            "numbering": data.get("numbering") or None, "numbers": data.get("numbers", False),
+            "affiliation_style": data.get("affiliation_style") or "paren",
         }
 
 

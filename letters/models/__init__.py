@@ -1,5 +1,6 @@
 from .directory import Contact, Organisation, OrganisationAlias, OrganisationName, Tag
 from .letters import InvalidTransition, Letter, LetterEvent, LetterVersion, ListSnapshot
+from .sections import Section
 from .outreach import EmailSuppression, Invitation, MergeRecord, OutgoingEmail, Throttle
 from .signatures import Signature, SignatureEvent
 
@@ -17,6 +18,7 @@ __all__ = [
     "OrganisationAlias",
     "OrganisationName",
     "OutgoingEmail",
+    "Section",
     "Signature",
     "SignatureEvent",
     "Tag",

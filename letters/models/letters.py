@@ -74,6 +74,18 @@ class Letter(models.Model):
         _("reminder days before deadline"), max_length=50, blank=True, default="7,2",
         help_text=_("Comma-separated numbers of days before the deadline, e.g. 7,2. Empty: no reminders."),
     )
+    class Numbering(models.TextChoices):
+        CONTINUOUS = "continuous", _("Continuous across sections")
+        PER_SECTION = "section", _("Restart in each section")
+
+    numbering = models.CharField(
+        _("numbering of the list"), max_length=20, choices=Numbering.choices, default=Numbering.CONTINUOUS,
+        help_text=_("For lists with sections: number 1, 2, 3… through the whole list, or from 1 in each section."),
+    )
+    offer_sections = models.BooleanField(
+        _("signers choose a section"), default=False,
+        help_text=_("The sign-on form asks which section of the list the signatory belongs in."),
+    )
     notify = models.CharField(_("coordinator notifications"), max_length=10, choices=Notify.choices, default=Notify.NONE)
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="coordinated_letters", verbose_name=_("coordinators")
@@ -186,6 +198,17 @@ class LetterVersion(models.Model):
     date_line = models.CharField(_("date line"), max_length=100, blank=True, help_text=_('As it appears, e.g. "25th May 2021"'))
     body = models.TextField(_("body (Markdown)"), blank=True)
     closing = models.CharField(_("closing line"), max_length=200, blank=True, help_text=_('e.g. "Sincerely,"'))
+    # The list's own words in this version, for languages the interface has no translation for (Italian, Farsi…)
+    # or when the coalition words them differently. Empty: the interface's translation, else English.
+    organisations_label = models.CharField(
+        _("heading for organisations"), max_length=200, blank=True, help_text=_('e.g. "Organizzazioni"'))
+    individuals_label = models.CharField(
+        _("heading for individuals"), max_length=200, blank=True,
+        help_text=_('e.g. "Individui (affiliazione solo a fini identificativi)"'))
+    unnamed_label = models.CharField(
+        _("organisations that cannot be named"), max_length=300, blank=True,
+        help_text=_('Use {count} for the number, e.g. "e {count} organizzazioni che non possono essere nominate '
+                    'per motivi di sicurezza"'))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -196,6 +219,22 @@ class LetterVersion(models.Model):
 
     def __str__(self):
         return f"{self.title} [{self.language}]"
+
+    @property
+    def is_rtl(self):
+        from django.utils.translation import get_language_info
+
+        try:
+            return bool(get_language_info(self.language).get("bidi"))
+        except KeyError:
+            return self.language in ("ar", "fa", "he", "ur", "ps", "ckb", "ug", "yi", "dv")
+
+    def save(self, *args, **kwargs):
+        from letters.text import clean_text
+
+        for field in ("organisations_label", "individuals_label", "unnamed_label"):
+            setattr(self, field, clean_text(getattr(self, field)))
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         from django.utils.translation import override

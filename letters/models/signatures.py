@@ -109,6 +109,16 @@ class Signature(models.Model):
     is_lead = models.BooleanField(_("lead organisation"), default=False)
     consent_public = models.BooleanField(_("agrees to be listed publicly"), default=True)
     message = models.TextField(_("message to the coordinators"), blank=True)
+    section = models.ForeignKey(
+        "letters.Section", null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures",
+        verbose_name=_("section"),
+    )
+    # A region written where a country would stand ("Global", "Latinoamérica"), printed back as written.
+    region = models.CharField(_("region as listed"), max_length=100, blank=True)
+    # An individual's title/organisation on this letter (people change jobs; the directory keeps the latest).
+    affiliation = models.CharField(_("affiliation on this letter"), max_length=300, blank=True)
+    note = models.CharField(_("description from the list"), max_length=500, blank=True,
+                            help_text=_("A description column of a received list; never printed in the name."))
 
     # Flags for the coordinator, set when a sign-on is matched to the directory.
     flag_new_organisation = models.BooleanField(_("new organisation"), default=False)
@@ -149,6 +159,9 @@ class Signature(models.Model):
     def save(self, *args, **kwargs):
         self.name_override = clean_text(self.name_override)
         self.signer_name = clean_text(self.signer_name)
+        self.region = clean_text(self.region)
+        self.affiliation = clean_text(self.affiliation)
+        self.note = clean_text(self.note)
         self.signer_email = self.signer_email.strip().lower()
         super().save(*args, **kwargs)
 

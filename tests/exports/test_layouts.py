@@ -133,7 +133,7 @@ def test_json_through_the_resource(listed):
         "Amnesty International", "Human Rights Watch (HRW)", "Institut du Caire pour les droits humains"]
     assert data["rows"][2]["country"] == "Suisse" and data["rows"][2]["country_code"] == "CH"
     assert set(data["rows"][0]) == {"position", "name", "acronym", "country", "country_code", "kind", "affiliation",
-                                    "lead", "signed", "confirmed", "after_publication"}
+                                    "lead", "signed", "confirmed", "after_publication", "section", "region", "note"}
 
 
 def test_every_layout_renders_an_empty_list(letter):

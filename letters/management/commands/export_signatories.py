@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from letters.documents import DOCUMENT_LIST_LAYOUTS, export_output
-from letters.exports import LAYOUTS, ORDERS, ExportError, SignatoryList
+from letters.exports import AFFILIATION_STYLES, LAYOUTS, NUMBERINGS, ORDERS, ExportError, SignatoryList
 from letters.models import Letter
 
 
@@ -25,6 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("--leads-first", action="store_true", help="Lead organisations first.")
         parser.add_argument("--no-sections", action="store_true",
                             help="Do not put individuals after organisations under their own heading.")
+        parser.add_argument("--numbering", choices=NUMBERINGS,
+                            help="For lists with sections: continuous, or restart in each section "
+                                 "(default: the letter's setting).")
+        parser.add_argument("--numbers", action="store_true", help="Number every name in any text layout.")
+        parser.add_argument("--individuals", default="paren", choices=AFFILIATION_STYLES, dest="affiliation_style",
+                            help="How an individual's affiliation is written: Name (affiliation), "
+                                 "Name, affiliation, Name / affiliation, or Name<tab>affiliation.")
         parser.add_argument("--contacts", action="store_true",
                             help="Add signers' names and emails (csv, xlsx, json only; never for publication).")
         parser.add_argument("--document-list", default="lines", choices=DOCUMENT_LIST_LAYOUTS,
@@ -42,6 +49,8 @@ class Command(BaseCommand):
                 letter, language, order, source=source, leads_first=options["leads_first"],
                 group_individuals=not options["no_sections"],
                 include_contacts=options["contacts"] and layout in ("csv", "xlsx", "json"),
+                numbering=options["numbering"], numbers=options["numbers"],
+                affiliation_style=options["affiliation_style"],
             )
             result = export_output(signatory_list, layout, options["document_list"], bom=bool(output))
         except ExportError as error:
