@@ -101,6 +101,8 @@ class Signature(models.Model):
         _("name on this letter"), max_length=300, blank=True,
         help_text=_("Only if this letter must show a different name from the directory's."),
     )
+    # This letter's name in one language only ({"es": "BALAOB Mindanaw"}): a version's list printed as received.
+    names = models.JSONField(_("name per language on this letter"), default=dict, blank=True)
     signer_name = models.CharField(_("signer's name"), max_length=200, blank=True)
     signer_email = models.EmailField(_("signer's email"), max_length=254, blank=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LETTER_LANGUAGES, default="en")
@@ -166,7 +168,10 @@ class Signature(models.Model):
         super().save(*args, **kwargs)
 
     def display_name(self, language=None):
-        """The name as it appears on this letter in `language`: override → per-language name → canonical name."""
+        """The name as it appears on this letter in `language`: this letter's name in that language → override →
+        per-language directory name → canonical name."""
+        if self.names and (language or self.language) in self.names:
+            return self.names[language or self.language]
         if self.name_override:
             return self.name_override
         return self.organisation.name_in(language or self.language)
