@@ -17,6 +17,7 @@ what was published; the addendum lists the sign-ons approved after it.
 """
 
 import io
+import json
 from array import array
 from dataclasses import asdict, dataclass
 from functools import cached_property
@@ -117,6 +118,16 @@ class Row:
             fields[name] = fields[name] or ""
         fields["section_rank"] = fields["section_rank"] or 0
         return cls(position=0, **fields)
+
+
+def letter_name(names, language):
+    """This letter's name for the sign-on in `language` from its `names` column as read raw ("" when none):
+    SQLite gives JSON as text, psycopg may give it decoded."""
+    if not names or names == "{}":
+        return ""
+    if isinstance(names, str):
+        names = json.loads(names)
+    return names.get(language, "")
 
 
 def effective_sort_name(shown, org_name, org_sort_name):
@@ -399,11 +410,12 @@ class SignatoryList:
         primary_key = collation.primary_keyer(self.language)
         # The group as the key's first bytes; SQLite gives booleans as 0/1, which are the same dict keys.
         prefix = self._prefixes()
-        for pk, override, org_id, org_name, org_sort, kind, is_lead, section_id in fast_values(
+        language = self.language
+        for pk, override, org_id, org_name, org_sort, kind, is_lead, section_id, names in fast_values(
                 self._listed(), SORT_FIELDS):
             if published and pk in published:
                 continue
-            shown = override or display.get(org_id) or org_name
+            shown = (names and letter_name(names, language)) or override or display.get(org_id) or org_name
             sort_name = org_sort if shown == org_name and org_sort else effective_sort_name(shown, org_name, org_sort)
             keys.append(prefix[kind, is_lead, section_id if section_id in self.sections else None]
                         + primary_key(sort_name))
@@ -423,17 +435,19 @@ class SignatoryList:
         display, primary_key = self._display_names, collation.primary_keyer(self.language)
         prefix, sections = self._prefixes(), self.sections
 
-        def key(org_id, override, org_name, org_sort, kind, is_lead, section_id):
-            shown = override or display.get(org_id) or org_name
+        language = self.language
+
+        def key(org_id, override, org_name, org_sort, kind, is_lead, section_id, names):
+            shown = (names and letter_name(names, language)) or override or display.get(org_id) or org_name
             sort_name = org_sort if shown == org_name and org_sort else effective_sort_name(shown, org_name, org_sort)
             return prefix[kind, is_lead, section_id if section_id in sections else None] + primary_key(sort_name)
 
         connection = connections[Signature.objects.db]
         connection.ensure_connection()
-        connection.connection.create_function("coalition_collation_key", 7, key, deterministic=True)
+        connection.connection.create_function("coalition_collation_key", 8, key, deterministic=True)
         queryset = self._listed().annotate(collation_key=Func(
             "organisation_id", "name_override", "organisation__name", "organisation__sort_name",
-            "organisation__kind", "is_lead", "section_id", function="coalition_collation_key",
+            "organisation__kind", "is_lead", "section_id", "names", function="coalition_collation_key",
             output_field=BinaryField(),
         )).order_by("collation_key", "pk")
         tied, tied_key = [], None
@@ -452,7 +466,9 @@ class SignatoryList:
 
         def full_key(values):
             _pk, override, org_id, org_name, org_sort = values[:5]
-            shown = override or self._display_names.get(org_id) or org_name
+            names = values[ROW_FIELDS.index("names")]
+            shown = (names and letter_name(names, self.language)) or override or self._display_names.get(org_id) \
+                or org_name
             return collation.sort_key(effective_sort_name(shown, org_name, org_sort), self.language) + (shown,)
 
         return sorted(rows, key=full_key)
@@ -463,8 +479,9 @@ class SignatoryList:
         full = {}
         for start in range(0, len(tied), CHUNK):
             queryset = self._listed().filter(pk__in=tied[start:start + CHUNK])
-            for pk, override, org_id, org_name, org_sort, *_group in fast_values(queryset, SORT_FIELDS):
-                shown = override or self._display_names.get(org_id) or org_name
+            for pk, override, org_id, org_name, org_sort, *_group, names in fast_values(queryset, SORT_FIELDS):
+                shown = (names and letter_name(names, self.language)) or override or \
+                    self._display_names.get(org_id) or org_name
                 full[pk] = collation.sort_key(effective_sort_name(shown, org_name, org_sort), self.language) + (shown,)
         for start, end in runs:
             order[start:end] = sorted(order[start:end], key=lambda i: full.get(ids[i], ()) + (ids[i],))
@@ -482,11 +499,11 @@ class SignatoryList:
         published = self.published_ids if self.source == "addendum" else set()
         sections, no_section = self.sections, (0, "", "")
         for (pk, override, org_id, org_name, org_sort, acronym, country, kind, affiliation, is_lead, signed_at,
-             confirmed_at, after_publication, position, section_id, region, note, own_affiliation,
+             confirmed_at, after_publication, position, section_id, region, note, own_affiliation, names,
              *contacts) in values:
             if published and pk in published:
                 continue
-            shown = override or display.get(org_id) or org_name
+            shown = (names and letter_name(names, language)) or override or display.get(org_id) or org_name
             if country not in countries:
                 countries[country] = country_name(country, language)
             rank, heading, _kind = sections.get(section_id, no_section)
@@ -533,12 +550,12 @@ class SignatoryList:
 
 
 SORT_FIELDS = ("pk", "name_override", "organisation_id", "organisation__name", "organisation__sort_name",
-               "organisation__kind", "is_lead", "section_id")
+               "organisation__kind", "is_lead", "section_id", "names")
 # Timestamps are read as text (see fast_values): Row keeps them as ISO 8601 UTC text.
 ROW_FIELDS = ("pk", "name_override", "organisation_id", "organisation__name", "organisation__sort_name",
               "organisation__acronym", "organisation__country", "organisation__kind", "organisation__affiliation",
               "is_lead", Cast("signed_at", CharField()), Cast("confirmed_at", CharField()), "added_after_finalisation",
-              "position", "section_id", "region", "note", "affiliation")
+              "position", "section_id", "region", "note", "affiliation", "names")
 CONTACT_FIELDS = ("signer_name", "signer_email")
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from letters.views import directory, manage, manage_import, manage_signatures
+from letters.views import directory, manage, manage_import, manage_sections, manage_signatures
 
 
 class IdConverter:
@@ -33,12 +33,17 @@ urlpatterns = [
     path(letter + "versions/new/", manage.version_edit, name="version_create"),
     path(letter + "versions/<str:language>/", manage.version_edit, name="version_edit"),
     path(letter + "bulk/", manage_signatures.bulk_action, name="bulk"),
+    path(letter + "sections/", manage_sections.sections, name="sections"),
+    path(letter + "sections/new/", manage_sections.section_create, name="section_create"),
+    path(letter + "sections/settings/", manage_sections.section_settings, name="section_settings"),
+    path(letter + "sections/<manage_id:pk>/", manage_sections.section_update, name="section_update"),
     path(letter + "add/", manage_signatures.signature_add, name="signature_add"),
     path(letter + "paste/", manage_import.paste, name="paste"),
     path(letter + "paste/import/", manage_import.paste_import, name="paste_import"),
     path(signature, manage_signatures.signature_detail, name="signature"),
     path(signature + "rename/", manage_signatures.signature_rename, name="signature_rename"),
     path(signature + "move/", manage_signatures.signature_move, name="signature_move"),
+    path(signature + "section/", manage_sections.signature_section, name="signature_section"),
     path(signature + "<str:action>/", manage_signatures.signature_action, name="signature_action"),
     path("paste/", manage_import.paste_pick, name="paste_pick"),
     path("directory/", directory.directory, name="directory"),

@@ -115,10 +115,16 @@ class DashboardFilterForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), required=False,
                                  choices=[("", _("Any")), *settings.LETTER_LANGUAGES])
     flag = forms.ChoiceField(label=_("Flag"), required=False, choices=FLAG_CHOICES)
+    section = forms.ChoiceField(label=_("Section"), required=False)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 
-    def __init__(self, *args, country_codes=(), **kwargs):
+    def __init__(self, *args, country_codes=(), sections=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if sections:
+            self.fields["section"].choices = [("", _("Any")), ("none", _("No section")),
+                                              *((str(s.pk), str(s)) for s in sections)]
+        else:
+            del self.fields["section"]
         names = dict(countries)
         self.fields["country"].choices = [("", _("Any")), ("-", _("No country"))] + sorted(
             ((code, names.get(code, code)) for code in country_codes if code), key=lambda pair: str(pair[1])
@@ -132,6 +138,7 @@ ROW_ACTIONS = [
     ("lead", _("Mark as lead organisation")),
     ("unlead", _("Remove lead mark")),
 ]
+SECTION_ACTION = ("section", _("Move to section…"))
 
 
 MAX_ID = 2**63 - 1
@@ -152,6 +159,7 @@ class SignatureChoiceField(forms.ModelMultipleChoiceField):
 
 class BulkActionForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), choices=ROW_ACTIONS)
+    section = forms.CharField(label=_("Section"), required=False, max_length=20)
     signatures = SignatureChoiceField(queryset=Signature.objects.none(), error_messages={
         "required": _("Tick at least one sign-on.")})
     reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
@@ -160,9 +168,19 @@ class BulkActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only this letter's sign-ons: ids of another letter's sign-ons are refused, not acted on.
         self.fields["signatures"].queryset = letter.signatures.select_related("organisation")
+        self.letter = letter
+        self.section_choices = [(s.pk, str(s)) for s in letter.sections.all()]
+        if self.section_choices:
+            self.fields["action"].choices = [*ROW_ACTIONS, SECTION_ACTION]
 
     def clean(self):
         data = super().clean()
+        if data.get("action") == "section":
+            from letters.forms.sections import section_choice
+
+            ok, data["section"] = section_choice(self.letter, data.get("section"))
+            if not ok:
+                self.add_error("section", _("Choose a section of this letter."))
         if data.get("action") == "reject" and not data.get("reason", "").strip():
             self.add_error("reason", _("Say why these sign-ons are rejected."))
         return data

@@ -170,6 +170,19 @@ class SignOnForm(forms.Form):
         if not letter.accepts_individuals:
             del self.fields["kind"], self.fields["affiliation"]
             self.fields["organisation_name"].required = self.fields["country"].required = True
+        self._add_section_choice(letter)
+
+    def _add_section_choice(self, letter):
+        """Where the letter lets signers choose: which section of the list they belong in (optional)."""
+        sections = [s for s in letter.sections.all() if s.public_choice] if letter.offer_sections else []
+        if not sections:
+            return
+        language = _language()
+        self.fields["section"] = forms.TypedChoiceField(
+            label=_("Part of the list"), required=False, coerce=int, empty_value=None,
+            choices=[("", _("Let the coordinators decide"))]
+            + [(s.pk, s.heading(language, letter.default_language)) for s in sections],
+        )
 
     @property
     def helper(self):
@@ -182,6 +195,7 @@ class SignOnForm(forms.Form):
             Field("kind") if individuals else None,
             organisation,
             Div("affiliation", css_class="signon-individual") if individuals else None,
+            "section" if "section" in self.fields else None,
             "signer_name", "signer_email", "consent_public", "message",
             Div("reference", css_class="hp-field", aria_hidden="true"),
         )

@@ -276,8 +276,19 @@ def _new_signature(letter, organisation, flags, data, language, invitation):
     signature = Signature(letter=letter, organisation=organisation, status=Signature.Status.PENDING)
     signature.source = Signature.Source.INVITATION if invitation else Signature.Source.WEB
     signature.signed_at = timezone.now()
+    signature.section = _section_for(letter, organisation, data)
     _apply_submission(signature, flags, data, language)
     return signature
+
+
+def _section_for(letter, organisation, data):
+    """The section the signer chose (one offered on this letter's form), else the first for their kind, if any."""
+    chosen = data.get("section")
+    if chosen:
+        section = letter.sections.filter(pk=chosen, public_choice=True).first()
+        if section is not None:
+            return section
+    return letter.sections.for_kind(organisation.kind).first()
 
 
 def _apply_submission(signature, flags, data, language):

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q, Value, prefetch_related_objects
+from django.db.models import Count, F, Prefetch, Q, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -22,7 +22,8 @@ from letters.views.manage import back
 
 PER_PAGE = 100
 SORTS = {
-    "position": [F("position").asc(nulls_last=True), "created_at", "pk"],
+    # The list's order: its sections in order (sign-ons without one first), then the manual order.
+    "position": [F("section__position").asc(nulls_first=True), F("position").asc(nulls_last=True), "created_at", "pk"],
     "name": [Lower(Coalesce(NullIf("name_override", Value("")), "organisation__sort_name")), "pk"],
     "country": ["organisation__country", Lower("organisation__sort_name"), "pk"],
     "status": ["status", F("position").asc(nulls_last=True), "pk"],
@@ -52,6 +53,9 @@ def filter_signatures(queryset, data):
         queryset = queryset.filter(language=data["language"])
     if data.get("flag"):
         queryset = queryset.filter(FLAGS[data["flag"]])
+    if data.get("section"):
+        section = data["section"]
+        queryset = queryset.filter(section__isnull=True) if section == "none" else queryset.filter(section_id=section)
     if data.get("q"):
         q = data["q"].strip()
         queryset = queryset.filter(
@@ -65,9 +69,10 @@ def filter_signatures(queryset, data):
 def dashboard(request, slug):
     letter = _letter(request, slug)
     countries = letter.signatures.order_by().values_list("organisation__country", flat=True).distinct()
-    filters = DashboardFilterForm(request.GET or None, country_codes=list(countries))
+    sections = list(letter.sections.all())
+    filters = DashboardFilterForm(request.GET or None, country_codes=list(countries), sections=sections)
     data = filters.cleaned_data if filters.is_valid() else {}
-    rows = filter_signatures(letter.signatures.with_names(), data).prefetch_related(
+    rows = filter_signatures(letter.signatures.with_names().select_related("section"), data).prefetch_related(
         Prefetch("events", queryset=SignatureEvent.objects.select_related("by"))
     )
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
@@ -83,8 +88,15 @@ def dashboard(request, slug):
         "counts": [(Signature.Status(s).label, s, n, round(100 * n / total) if total else 0)
                    for s, n in counts.items()],
         "bulk": BulkActionForm(letter=letter), "query_without_page": query.urlencode(),
-        "status_actions": manage.status_actions(letter),
+        "status_actions": manage.status_actions(letter), "sections": sections,
+        "section_counts": _section_counts(letter, sections),
     })
+
+
+def _section_counts(letter, sections):
+    """[(section or None, sign-ons in it)] for the dashboard's sections card, in list order."""
+    counts = dict(letter.signatures.order_by().values_list("section").annotate(n=Count("pk")))
+    return [(section, counts.get(section.pk, 0)) for section in sections] + [(None, counts.get(None, 0))]
 
 
 DONE = {
@@ -100,6 +112,7 @@ EVENT_LABELS = {
     "renamed": _lazy("name on this letter changed"),
     "moved": _lazy("moved"),
     "merge": _lazy("directory merge"),
+    "section": _lazy("moved to another section"),
 }
 
 
@@ -190,6 +203,13 @@ def bulk_action(request, slug):
             messages.error(request, " ".join(errors))
         return back(request, "manage:letter", slug=letter.slug)
     data = form.cleaned_data
+    if data["action"] == "section":
+        from letters.services import sections as section_service
+
+        moved = section_service.assign(letter, data["signatures"], data["section"], by=request.user)
+        messages.success(request, _("%(n)d sign-ons moved to “%(section)s”.") % {
+            "n": moved, "section": data["section"] or _("no section")})
+        return back(request, "manage:letter", slug=letter.slug)
     outcome = moderation.apply_many(letter, data["signatures"], data["action"], request.user, data["reason"])
     messages.success(request, _("%(n)d sign-ons changed.") % {"n": len(outcome.done)})
     if outcome.refused:
