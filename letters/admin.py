@@ -81,6 +81,12 @@ class LetterVersionInline(admin.StackedInline):
     extra = 0
 
 
+class SectionInline(admin.TabularInline):
+    model = models.Section
+    extra = 0
+    fields = ["position", "kind", "headings", "public_choice"]
+
+
 class LetterEventInline(admin.TabularInline):
     model = models.LetterEvent
     extra = 0
@@ -98,15 +104,24 @@ class LetterAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "versions__title"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["coordinators"]
-    inlines = [LetterVersionInline, LetterEventInline]
+    inlines = [LetterVersionInline, SectionInline, LetterEventInline]
     readonly_fields = ["finalised_at", "finalised_by", "created_at", "updated_at"]
     # Status changes go through the workspace (or the letter's methods) so they are recorded.
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "deadline", "default_language"]}),
-        (_("Sign-on"), {"fields": ["requires_approval", "list_public_while_open", "accepts_individuals"]}),
+        (_("Sign-on"), {"fields": ["requires_approval", "list_public_while_open", "accepts_individuals",
+                                   "offer_sections", "numbering"]}),
         (_("Coordination"), {"fields": ["coordinators", "reminder_days", "notify"]}),
         (_("Record"), {"fields": ["finalised_at", "finalised_by", "created_at", "updated_at"]}),
     ]
+
+
+@admin.register(models.Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "letter", "position", "kind", "public_choice"]
+    list_filter = ["kind"]
+    search_fields = ["letter__title", "letter__slug"]
+    list_select_related = ["letter"]
 
 
 @admin.register(models.LetterVersion)
@@ -162,6 +177,13 @@ class SignatureAdmin(ExportMixin, admin.ModelAdmin):
 
     def get_data_for_export(self, request, queryset, **kwargs):
         data = kwargs["export_form"].cleaned_data
+        # export_signature exports a letter's signatory list (what the list prints, consent respected). Signers'
+        # names and emails are personal data: only for the letter's coordinators (or letters.coordinate_all_letters).
+        if data["contacts"] and not data["letter"].is_coordinated_by(request.user):
+            raise ValueError(gettext(
+                "Signers’ names and emails can only be exported by this letter’s coordinators. Untick “Add signers' "
+                "names and emails” to export the list."
+            ))
         signatory_list = SignatoryList(
             data["letter"], data["language"], data["order"], include_contacts=data["contacts"]
         )
@@ -240,3 +262,16 @@ class OrganisationAliasAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "source", "created_at"]
     search_fields = ["name", "organisation__name"]
     autocomplete_fields = ["organisation"]
+
+
+@admin.register(models.OrganisationChange)
+class OrganisationChangeAdmin(admin.ModelAdmin):
+    """The directory's history (edits and merges made in the workspace): read-only, it is the record."""
+
+    list_display = ["organisation", "action", "by", "at"]
+    list_filter = ["action"]
+    search_fields = ["organisation__name", "note"]
+    readonly_fields = ["organisation", "action", "before", "after", "note", "by", "at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -69,8 +69,9 @@ def _item(row, list_layout, signatory_list):
 
 def document_context(signatory_list, list_layout="lines"):
     version = signatory_list.letter.version(signatory_list.language)
+    version = version and version.clean_texts()  # DOCX (XML) cannot hold control characters: clean older rows
     with translation.override(signatory_list.language):
-        heading = gettext("Signatories")
+        heading = (version and version.signatories_label) or gettext("Signatories")
         bidi = translation.get_language_bidi()
     return {
         "letter": signatory_list.letter,
@@ -120,7 +121,42 @@ def write_docx(signatory_list, stream, list_layout="lines"):
     document.add_heading(context["signatories_heading"], level=2)
     for block in context["blocks"]:
         _add_block(document, block)
+    _set_up(document, signatory_list, context)
     document.save(stream)
+
+
+def _set_up(document, signatory_list, context):
+    """A4 with the PDF's margins (coalitions print on A4 almost everywhere), the letter's own document properties
+    instead of python-docx's defaults, and right-to-left paragraphs for Arabic, Farsi, Hebrew… versions."""
+    from docx.shared import Cm
+
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.2)
+        section.top_margin = section.bottom_margin = Cm(2.0)
+    properties = document.core_properties
+    version = context["version"]
+    properties.title = version.title if version else signatory_list.letter.title
+    properties.author = properties.last_modified_by = "Coalition"
+    properties.language = signatory_list.language
+    properties.comments = properties.subject = properties.keywords = ""
+    if context["bidi"]:
+        _right_to_left(document)
+
+
+def _right_to_left(document):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for paragraph in document.paragraphs:
+        properties = paragraph._p.get_or_add_pPr()
+        if properties.find(qn("w:bidi")) is None:
+            properties.insert(0, OxmlElement("w:bidi"))
+        if paragraph.alignment is None:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for section in document.sections:
+        section._sectPr.append(OxmlElement("w:bidi"))
 
 
 def _add_block(document, block):
@@ -142,7 +178,8 @@ def _add_list_paragraphs(document, texts):
 
     if not texts:
         return
-    template = previous = document.add_paragraph(texts[0], style="No Spacing")._p
+    template = previous = document.add_paragraph(" ", style="No Spacing")._p  # " ": an empty text has no run
+    template.find(qn("w:r")).find(qn("w:t")).text = texts[0]
     for text in texts[1:]:
         element = copy.deepcopy(template)
         element.find(qn("w:r")).find(qn("w:t")).text = text  # names are one clean line: no tabs or breaks

@@ -33,7 +33,7 @@ from django.utils.translation import gettext, ngettext
 from letters import collation
 from letters.countries import country_name
 from letters.models import ListSnapshot, Organisation, OrganisationName, Signature
-from letters.text import LEADING_ARTICLES
+from letters.text import LEADING_ARTICLES, clean_cell, clean_row
 
 ORDERS = ("alphabetical", "signed", "manual")
 SOURCES = ("auto", "live", "final", "addendum")
@@ -189,7 +189,7 @@ class SignatoryList:
         """The letter's list sections in order: {section id: (rank, heading in this language, kind)}."""
         sections = {}
         for rank, section in enumerate(self.letter.sections.order_by("position", "pk"), start=1):
-            heading = section.heading(self.language, self.letter.default_language)
+            heading = clean_cell(section.heading(self.language, self.letter.default_language))
             sections[section.pk] = (rank, heading or self.heading(section.kind or ORGANISATION), section.kind)
         return sections
 
@@ -245,7 +245,8 @@ class SignatoryList:
 
     @cached_property
     def version(self):
-        return self.letter.version(self.language) if self.language in self.letter.languages() else None
+        version = self.letter.version(self.language) if self.language in self.letter.languages() else None
+        return version and version.clean_texts()  # its list words are printed: one clean line each
 
     def heading(self, kind):
         """The automatic heading of organisations or individuals: the version's own words, else the interface's
@@ -333,7 +334,7 @@ class SignatoryList:
                 position, section = 0, row.section_rank
             position += 1
             row.position = position
-            yield row
+            yield clean_row(row)  # one clean line per field, whatever the database holds
 
     def count(self):
         """How many names the list prints."""

@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from letters.exports import CHUNK, PLACE_SEPARATORS, TEXT_LAYOUTS, ExportError
+from letters.text import neutralise_line
 
 
 def render_text(signatory_list, layout):
@@ -24,7 +25,9 @@ def iter_text(signatory_list, layout):
         raise ExportError(gettext("Unknown layout “%(layout)s”.") % {"layout": layout})
     if layout == "inline":
         return _inline(signatory_list)
-    return _batched(_html_lines(signatory_list) if layout == "html" else _lines(signatory_list, layout))
+    if layout in ("html", "markdown"):  # lines start with markup; the text in them is escaped
+        return _batched(_html_lines(signatory_list) if layout == "html" else _lines(signatory_list, layout))
+    return _batched(map(neutralise_line, _lines(signatory_list, layout)))  # pasted into spreadsheets too
 
 
 def _batched(lines):
@@ -83,7 +86,7 @@ def _inline(signatory_list):
     if names:
         paragraphs.append(heading + ", ".join(names) + ".")
     if paragraphs:
-        yield "\n\n".join(paragraphs) + "\n"
+        yield "\n\n".join(map(neutralise_line, paragraphs)) + "\n"
 
 
 def _html_lines(signatory_list):

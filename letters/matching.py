@@ -5,6 +5,7 @@ Fuzzy matches (rapidfuzz) are only *suggested* to a coordinator — never merged
 "Human Rights Watch" and "Human Rights House Foundation" share most of their words and are not the same.
 """
 
+import bisect
 import re
 import threading
 from dataclasses import dataclass, field
@@ -113,6 +114,9 @@ class Matcher:
             self._processed = [utils.default_process(key) for key in self._keys]
             self._sorted = [" ".join(sorted(key.split())) for key in self._processed]
             self._position = {key: j for j, key in enumerate(self._keys)}
+            lengths = np.fromiter((len(key) for key in self._processed), dtype=np.int64, count=len(self._keys))
+            self._by_length = np.argsort(lengths, kind="stable")
+            self._lengths = lengths[self._by_length].tolist()
         return self._keys
 
     def _same_base(self, name):
@@ -170,40 +174,68 @@ class Matcher:
         return self.suggest_many([name], limit=limit, cutoff=cutoff, exclude=exclude)[0]
 
     def suggest_many(self, names, limit=3, cutoff=FUZZY_CUTOFF, exclude=None):
-        """suggest() for each of `names`, computed in one rapidfuzz pass per scorer."""
-        keys = self._index()
+        """suggest() for each of `names`, computed with rapidfuzz in C, a few queries against many names at once.
+
+        Why by length: a ratio of at least `cutoff` is impossible between strings whose lengths differ by more than
+        a fixed proportion (2·min/(a+b) ≥ cutoff/100), so queries are grouped by length and compared only with the
+        directory names of a possible length — a fifth of the directory for a typical name, which makes a
+        5,000-line paste against 20,000 organisations take a fraction of a second instead of seconds.
+        """
+        self._index()
         out = [[] for _name in names]
         queries = [(i, utils.default_process(normalise_name(name))) for i, name in enumerate(names)]
-        queries = [(i, query) for i, query in queries if query]
-        if not queries or not keys:
-            return out
-        plain = [query for _i, query in queries]
-        tokens = [" ".join(sorted(query.split())) for query in plain]
-        scores = np.maximum(
-            process.cdist(plain, self._processed, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32, workers=-1),
-            process.cdist(tokens, self._sorted, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32, workers=-1),
-        )
-        for (i, _query), row in zip(queries, scores):
+        groups = {}
+        for i, query in queries:
+            if query:
+                groups.setdefault(len(query), []).append((i, query))
+        for length, group in groups.items():
+            self._suggest_group(names, group, length, limit, cutoff, exclude, out)
+        return out
+
+    def _suggest_group(self, names, group, length, limit, cutoff, exclude, out):
+        ratio = cutoff / (200 - cutoff)  # shortest/longest that can still reach the cutoff
+        start = bisect.bisect_left(self._lengths, length * ratio - 1e-9)
+        end = bisect.bisect_right(self._lengths, length / ratio + 1e-9)
+        if start >= end:
+            candidates = np.empty(0, dtype=np.int64)
+        else:
+            candidates = self._by_length[start:end]
+        plain = [query for _i, query in group]
+        if len(candidates):
+            tokens = [" ".join(sorted(query.split())) for query in plain]
+            processed = [self._processed[j] for j in candidates]
+            sorted_keys = [self._sorted[j] for j in candidates]
+            scores = np.maximum(
+                process.cdist(plain, processed, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32, workers=-1),
+                process.cdist(tokens, sorted_keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32,
+                              workers=-1),
+            )
+        else:
+            scores = np.zeros((len(group), 0), dtype=np.float32)
+        keys = self._keys
+        for (i, query), row in zip(group, scores):
             hits = np.nonzero(row)[0]
+            positions = candidates[hits]
             # Best first; among equal scores keep directory order, as process.extract did.
-            hits = hits[np.lexsort((hits, -row[hits]))]
+            order = np.lexsort((positions, -row[hits]))
             found = {}
             for org in self._same_base(names[i]):
                 j = self._position.get(org.normalised_name)
-                found[org.pk] = (org, max(BASE_NAME_SCORE, round(float(row[j])) if j is not None else 0))
-            for j in hits[: limit * 3 + len(found)]:
-                org = self.by_key[keys[j]][0]
-                found.setdefault(org.pk, (org, round(float(row[j]))))
+                score = fuzz.ratio(query, self._processed[j]) if j is not None else 0
+                found[org.pk] = (org, max(BASE_NAME_SCORE, round(score)))
+            for k in order[: limit * 3 + len(found)]:
+                org = self.by_key[keys[positions[k]]][0]
+                found.setdefault(org.pk, (org, round(float(row[hits[k]]))))
             found.pop(exclude, None)
             out[i] = sorted(found.values(), key=lambda pair: -pair[1])[:limit]
-        return out
 
     def split_candidates(self, name):
         """Two directory organisations that `name` is made of, e.g. when a list lost the comma between them."""
-        words = name.split()
+        # Cut the normalised name rather than normalising every cut of the name (5,000 lines: thousands of calls).
+        words = normalise_name(name).split()
         for cut in range(1, len(words)):
-            left = self.by_key.get(normalise_name(" ".join(words[:cut])))
-            right = self.by_key.get(normalise_name(" ".join(words[cut:])))
+            left = self.by_key.get(" ".join(words[:cut]))
+            right = self.by_key.get(" ".join(words[cut:]))
             if left and right and left[0].pk != right[0].pk:
                 return [left[0], right[0]]
         return []

@@ -17,14 +17,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from letters.countries import lookup_country
 from letters.models import Organisation
-from letters.text import clean_text, normalise_name
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A cell a spreadsheet shows as text: a leading ' before =, +, -, @, tab or CR (OWASP's advice)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+# The guard lives in letters/text.py; FORMULA_STARTS and neutralise stay importable from here.
+from letters.text import FORMULA_STARTS, clean_text, export_cell, neutralise, normalise_name  # noqa: F401
 
 
 class SignatoryResource(resources.Resource):
@@ -84,28 +78,29 @@ class SignatoryResource(resources.Resource):
         """
         if not self.spreadsheet:
             return self._raw_values(row)
-        starts, yes = FORMULA_STARTS, self._yes
-        name, acronym, affiliation, signed, confirmed = (
-            row.name, row.acronym, row.affiliation, row.signed_at, row.confirmed_at)
+        # Every text cell is cleaned, then neutralised (export_cell): in that order, a control character before
+        # "=" can no longer hide the formula from the guard and then vanish in the XLSX writer.
+        cell, yes = export_cell, self._yes
+        signed, confirmed = row.signed_at, row.confirmed_at
         values = [
             row.position,
-            "'" + name if name.startswith(starts) else name,
-            "'" + acronym if acronym.startswith(starts) else acronym,
-            row.country_name,
+            cell(row.name),
+            cell(row.acronym),
+            cell(row.country_name),
             row.country,
             self._kinds.get(row.kind, row.kind),
-            "'" + affiliation if affiliation.startswith(starts) else affiliation,
+            cell(row.affiliation),
             yes if row.is_lead else "",
             # UTC, as coalitions span time zones; "2026-11-24 05:40" is what spreadsheets read as a date.
             f"{signed[:10]} {signed[11:16]}" if signed else "",
             f"{confirmed[:10]} {confirmed[11:16]}" if confirmed else "",
             yes if row.after_publication else "",
-            neutralise(row.section),
-            neutralise(row.region),
-            neutralise(row.note),
+            cell(row.section),
+            cell(row.region),
+            cell(row.note),
         ]
         if self.include_contacts:
-            values += [neutralise(row.signer_name), neutralise(row.signer_email)]
+            values += [cell(row.signer_name), cell(row.signer_email)]
         return values
 
     def _raw_values(self, row):
@@ -169,8 +164,9 @@ def write_xlsx(signatory_list, stream):
 
 
 def _xlsx_cell(value):
-    # Names are cleaned on save, but contact fields may still hold characters XLSX cannot store.
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    # Cells arrive cleaned and neutralised (values()). Removing what XLSX cannot store and neutralising again
+    # keeps this writer safe on its own: removing a character must never be the last step before the file.
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
 
 
 def iter_json(signatory_list):
@@ -274,5 +270,7 @@ class OrganisationResource(resources.ModelResource):
                 row[key] = value[1:]
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
+        # Cleaned, then neutralised: a control character left in an older row neither hides a formula nor makes
+        # the XLSX writer fail ("export failed").
         values = super().export_resource(instance, selected_fields, **kwargs)
-        return [neutralise(value) if isinstance(value, str) else value for value in values]
+        return [export_cell(value) for value in values]

@@ -22,7 +22,8 @@ class LetterCreateForm(forms.ModelForm):
     """A new draft letter with its language versions (used by the workspace and by `manage.py create_letter`)."""
 
     languages = forms.MultipleChoiceField(
-        label=_("Language versions"), choices=settings.LETTER_LANGUAGES, widget=forms.CheckboxSelectMultiple,
+        label=_("Language versions"), choices=settings.LETTER_LANGUAGES,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "language-choice"}),
         help_text=_("One version per language; the texts can be filled in afterwards."),
     )
 
@@ -65,7 +66,8 @@ class LetterSettingsForm(forms.ModelForm):
 class LetterVersionForm(forms.ModelForm):
     class Meta:
         model = LetterVersion
-        fields = ["language", "title", "addressee", "date_line", "body", "closing"]
+        fields = ["language", "title", "addressee", "date_line", "body", "closing", "signatories_label", "organisations_label",
+                  "individuals_label", "unnamed_label"]
         widgets = {"body": forms.Textarea(attrs={"rows": 14}), "addressee": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, letter, **kwargs):

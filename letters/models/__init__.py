@@ -1,4 +1,5 @@
 from .directory import Contact, Organisation, OrganisationAlias, OrganisationName, Tag
+from .history import OrganisationChange
 from .letters import InvalidTransition, Letter, LetterEvent, LetterVersion, ListSnapshot
 from .sections import Section
 from .outreach import EmailSuppression, Invitation, MergeRecord, OutgoingEmail, Throttle
@@ -16,6 +17,7 @@ __all__ = [
     "MergeRecord",
     "Organisation",
     "OrganisationAlias",
+    "OrganisationChange",
     "OrganisationName",
     "OutgoingEmail",
     "Section",

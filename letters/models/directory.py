@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from letters.text import clean_text, default_sort_name, email_domain, normalise_name
+from letters.text import clean_multiline, clean_text, default_sort_name, email_domain, normalise_name
 
 
 class Tag(models.Model):
@@ -21,6 +21,10 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = clean_text(self.name)
+        super().save(*args, **kwargs)
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -113,6 +117,11 @@ class Organisation(models.Model):
     def save(self, *args, **kwargs):
         self.name = clean_text(self.name)
         self.acronym = clean_text(self.acronym)
+        self.sort_name = clean_text(self.sort_name)
+        self.affiliation = clean_text(self.affiliation)
+        self.website = clean_text(self.website)
+        self.email_domains = clean_text(self.email_domains)
+        self.notes = clean_multiline(self.notes)
         self.normalised_name = normalise_name(self.name)
         # Keep an automatic sort name in step with renames; leave a hand-set one alone.
         loaded = getattr(self, "_loaded_name", None)
@@ -196,6 +205,7 @@ class OrganisationAlias(models.Model):
 
     def save(self, *args, **kwargs):
         self.name = clean_text(self.name)
+        self.source = clean_text(self.source)
         self.normalised = normalise_name(self.name)
         super().save(*args, **kwargs)
 
@@ -229,5 +239,6 @@ class Contact(models.Model):
         return f"{self.name} <{self.email}>" if self.name else self.email
 
     def save(self, *args, **kwargs):
-        self.email = self.email.strip().lower()
+        self.name = clean_text(self.name)
+        self.email = clean_text(self.email).lower()
         super().save(*args, **kwargs)

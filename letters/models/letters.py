@@ -26,12 +26,21 @@ class LetterQuerySet(models.QuerySet):
         return self.filter(status=Letter.Status.OPEN)
 
     def coordinated_by(self, user):
-        """The letters `user` may manage: all for staff, else those they coordinate."""
+        """The letters `user` may manage: those they coordinate; all of them for superusers and holders of the
+        explicit permission letters.coordinate_all_letters (being staff, i.e. reaching the admin, is not enough)."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if coordinates_all_letters(user):
             return self
         return self.filter(coordinators=user)
+
+
+def coordinates_all_letters(user):
+    """Superusers, and users (or groups) given letters.coordinate_all_letters, coordinate every letter."""
+    return user.is_authenticated and user.is_active and user.has_perm(COORDINATE_ALL_LETTERS)
+
+
+COORDINATE_ALL_LETTERS = "letters.coordinate_all_letters"
 
 
 class Letter(models.Model):
@@ -104,9 +113,17 @@ class Letter(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("letter")
         verbose_name_plural = _("letters")
+        permissions = [("coordinate_all_letters", "Can coordinate every letter (and see all signers' contacts)")]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        from letters.text import clean_text
+
+        self.title = clean_text(self.title)
+        self.reminder_days = clean_text(self.reminder_days)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("public:letter", kwargs={"slug": self.slug})
@@ -136,7 +153,9 @@ class Letter(models.Model):
         return [v.language for v in self.versions.all()]
 
     def is_coordinated_by(self, user):
-        return user.is_authenticated and (user.is_staff or self.coordinators.filter(pk=user.pk).exists())
+        return user.is_authenticated and (
+            coordinates_all_letters(user) or self.coordinators.filter(pk=user.pk).exists()
+        )
 
     # --- life cycle -----------------------------------------------------------------------------------------
 
@@ -187,6 +206,12 @@ class LetterEvent(models.Model):
     def __str__(self):
         return f"{self.letter}: {self.from_status} → {self.to_status}"
 
+    def save(self, *args, **kwargs):
+        from letters.text import clean_multiline
+
+        self.reason = clean_multiline(self.reason)
+        super().save(*args, **kwargs)
+
 
 class LetterVersion(models.Model):
     """The letter in one language. One version is authoritative (the default language); others are translations."""
@@ -200,6 +225,8 @@ class LetterVersion(models.Model):
     closing = models.CharField(_("closing line"), max_length=200, blank=True, help_text=_('e.g. "Sincerely,"'))
     # The list's own words in this version, for languages the interface has no translation for (Italian, Farsi…)
     # or when the coalition words them differently. Empty: the interface's translation, else English.
+    signatories_label = models.CharField(
+        _("heading of the list"), max_length=200, blank=True, help_text=_('e.g. "Firmatari"'))
     organisations_label = models.CharField(
         _("heading for organisations"), max_length=200, blank=True, help_text=_('e.g. "Organizzazioni"'))
     individuals_label = models.CharField(
@@ -229,11 +256,20 @@ class LetterVersion(models.Model):
         except KeyError:
             return self.language in ("ar", "fa", "he", "ur", "ps", "ckb", "ug", "yi", "dv")
 
-    def save(self, *args, **kwargs):
-        from letters.text import clean_text
+    SINGLE_LINE_FIELDS = ("title", "date_line", "closing", "signatories_label", "organisations_label",
+                          "individuals_label", "unnamed_label")
+    MULTI_LINE_FIELDS = ("addressee", "body")  # an addressee may be "To: …" and "Cc: …" on two lines
 
-        for field in ("organisations_label", "individuals_label", "unnamed_label"):
-            setattr(self, field, clean_text(getattr(self, field)))
+    def clean_texts(self):
+        """Every text field cleaned in place (no control, zero-width or direction-override characters); returns
+        self. save() calls it; documents call it too for versions saved before this rule."""
+        from letters.text import clean_attributes, clean_multiline, clean_text
+
+        clean_attributes(self, self.SINGLE_LINE_FIELDS, clean_text)
+        return clean_attributes(self, self.MULTI_LINE_FIELDS, clean_multiline)
+
+    def save(self, *args, **kwargs):
+        self.clean_texts()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

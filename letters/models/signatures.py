@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from letters.text import clean_text
+from letters.text import clean_multiline, clean_text
 
 from .directory import Organisation
 from .letters import InvalidTransition, Letter, _user_or_none
@@ -164,7 +164,13 @@ class Signature(models.Model):
         self.region = clean_text(self.region)
         self.affiliation = clean_text(self.affiliation)
         self.note = clean_text(self.note)
-        self.signer_email = self.signer_email.strip().lower()
+        self.submitted_name = clean_text(self.submitted_name)
+        self.match_note = clean_text(self.match_note)
+        self.message = clean_multiline(self.message)
+        if isinstance(self.names, dict) and self.names:
+            names = ((str(language), clean_text(name)) for language, name in self.names.items())
+            self.names = {language: name for language, name in names if name}
+        self.signer_email = clean_text(self.signer_email).lower()
         super().save(*args, **kwargs)
 
     def display_name(self, language=None):
@@ -252,3 +258,7 @@ class SignatureEvent(models.Model):
 
     def __str__(self):
         return f"{self.action}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        self.reason = clean_multiline(self.reason)
+        super().save(*args, **kwargs)

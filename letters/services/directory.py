@@ -1,4 +1,11 @@
-"""Keeping one clean directory: duplicate suggestions and merging two records of one organisation."""
+"""Keeping one clean directory: duplicate suggestions, editing a record and merging two records of one organisation.
+
+A directory record is shared by every letter: renaming it renames it on each letter that does not have its own name
+for it. So an edit that changes how an organisation appears on letters (APPEARANCE_FIELDS), or a merge, is refused
+while the organisation has a live sign-on (signed, on a letter not finalised) on a letter the editor does not
+coordinate; finalised letters print their snapshot and never change. Every edit and merge is recorded
+(OrganisationChange) and shown on the organisation's page and on the dashboards of the letters it is on.
+"""
 
 from datetime import timedelta
 
@@ -6,10 +13,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, ProtectedError, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from letters.matching import find_duplicates
-from letters.models import Invitation, MergeRecord, Organisation, OrganisationName, Signature
+from letters.models import (
+    Invitation, Letter, MergeRecord, Organisation, OrganisationChange, OrganisationName, Signature,
+)
+from letters.models.history import APPEARANCE_FIELDS
 
 DUPLICATES_CACHE_SECONDS = 7 * 24 * 3600
 DUPLICATES_KEY = "directory-duplicate-pairs"
@@ -20,6 +30,88 @@ DUPLICATES_FULL_RUN_SHARE = 0.2
 
 class MergeRefused(Exception):
     """The merge was not done and nothing changed; the message says why."""
+
+
+class DirectoryChangeRefused(MergeRefused):
+    """A directory edit (or merge) that would change letters the user does not coordinate; nothing changed."""
+
+
+# --- what a record looks like, and which letters show it --------------------------------------------------------
+
+
+def record_state(organisation):
+    """The record as it stands in the database, for the history: what letters show, and the rest of the record."""
+    return {
+        "name": organisation.name, "acronym": organisation.acronym,
+        "country": getattr(organisation.country, "code", organisation.country) or "",
+        "display_names": dict(OrganisationName.objects.filter(organisation=organisation.pk)
+                              .order_by("language").values_list("language", "name")),
+        "sort_name": organisation.sort_name, "kind": organisation.kind, "affiliation": organisation.affiliation,
+        "website": organisation.website, "email_domains": organisation.email_domains,
+        "needs_review": organisation.needs_review, "notes": organisation.notes,
+    }
+
+
+def appearance_changed(before, after):
+    return any(before.get(field) != after.get(field) for field in APPEARANCE_FIELDS)
+
+
+def live_letters(*organisations):
+    """Letters not finalised on which one of `organisations` has signed (pending, confirmed or approved): the
+    letters a change to the record changes. Finalised letters print their snapshot."""
+    return (Letter.objects.exclude(status=Letter.Status.FINALISED)
+            .filter(signatures__organisation__in=[org.pk for org in organisations],
+                    signatures__status__in=Signature.SIGNED_STATUSES)
+            .distinct().order_by("title", "pk"))
+
+
+def letters_of_others(user, *organisations):
+    """The live letters of `organisations` that `user` does not coordinate (none for the system: user None)."""
+    if user is None:
+        return []
+    return list(live_letters(*organisations).exclude(pk__in=Letter.objects.coordinated_by(user).values("pk")))
+
+
+def others_letters_message(organisation, letters):
+    """“X” is on letters you do not coordinate: A; B. — naming them, except another coordinator's draft."""
+    published = [f"“{letter.title}”" for letter in letters if letter.status != Letter.Status.DRAFT]
+    drafts = len(letters) - len(published)
+    hidden = [ngettext("%(n)d letter not yet published", "%(n)d letters not yet published", drafts) % {"n": drafts}]
+    names = "; ".join(published + (hidden if drafts else []))
+    return _("“%(organisation)s” has signed letters you do not coordinate: %(letters)s. A change to how it appears "
+             "there (name, acronym, country, names per language, sort name, kind, affiliation) is for their "
+             "coordinators or an admin; to change it on your letter only, rename the sign-on on your letter.") % {
+        "organisation": organisation.name, "letters": names}
+
+
+def _refuse_if_others(user, organisation, letters):
+    if letters:
+        raise DirectoryChangeRefused(
+            others_letters_message(organisation, letters) + " " + _("Nothing was changed."))
+
+
+def _by(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def save_organisation(organisation, by=None, note=""):
+    """Save an edited directory record and record the change (who, when, before, after).
+
+    Refused (DirectoryChangeRefused, nothing saved) when the edit changes how the organisation appears on letters
+    and it has a live sign-on on a letter `by` does not coordinate. Returns the OrganisationChange, or None when
+    nothing changed.
+    """
+    with transaction.atomic():
+        current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        before = record_state(current)
+        organisation.save()
+        after = record_state(organisation)
+        if appearance_changed(before, after):
+            _refuse_if_others(by, current, letters_of_others(by, current))
+        if before == after:
+            return None
+        return OrganisationChange.objects.create(organisation=organisation, by=_by(by), before=before, after=after,
+                                                 action=OrganisationChange.Action.EDIT, note=note)
 
 
 def duplicate_pairs(limit=200):
@@ -85,6 +177,12 @@ def merge_organisations(keep, remove, by=None, resolutions=None, keep_names=True
             if len(locked) != 2:
                 raise MergeRefused(_("One of these organisations is no longer in the directory."))
             keep, remove = locked[keep.pk], locked[remove.pk]
+            # The merged record's letters all change (their sign-ons move to another record); the kept record's
+            # only if the merge changes how it appears (blanks filled, names per language added).
+            kept_before, removed_state = record_state(keep), record_state(remove)
+            elsewhere = letters_of_others(by, remove)
+            kept_elsewhere = letters_of_others(by, keep)
+            _refuse_if_others(by, remove, elsewhere)
             details = {"removed": _snapshot(remove), "conflicts": _resolve(keep, remove, resolutions, may_resolve, by)}
             moved = _move_signatures(keep, remove, keep_names, by)
             details["aliases"] = _move_names(keep, remove)
@@ -94,8 +192,18 @@ def merge_organisations(keep, remove, by=None, resolutions=None, keep_names=True
                 kept=keep, removed_name=remove.name, removed_id=remove.pk, moved_signatures=moved,
                 details=details, by=by if by is not None and by.is_authenticated else None,
             )
+            OrganisationChange.objects.filter(organisation=remove).update(organisation=keep)
             remove.delete()
             keep.save()
+            kept_after = record_state(keep)
+            if appearance_changed(kept_before, kept_after):
+                _refuse_if_others(by, keep, kept_elsewhere)
+            OrganisationChange.objects.create(
+                organisation=keep, by=_by(by), action=OrganisationChange.Action.MERGE,
+                before={**kept_before, "merged": {"id": record.removed_id, **removed_state}}, after=kept_after,
+                note=_("“%(old)s” merged into “%(new)s”: %(n)d sign-ons moved.") % {
+                    "old": record.removed_name, "new": keep.name, "n": moved},
+            )
     except ProtectedError:
         raise MergeRefused(
             _("Something else still refers to the organisation being merged; nothing was changed.")) from None

@@ -6,10 +6,16 @@ snapshot, which keeps each row's section heading as it was).
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from letters.models import Letter, Section, Signature
 from letters.text import clean_text
+
+
+def _touch(letter_id):
+    """Headings and order are part of how the letter prints: mark the letter changed (public page caches key on it)."""
+    Letter.objects.filter(pk=letter_id).update(updated_at=timezone.now())
 
 
 def create(letter, heading, language, kind=""):
@@ -17,6 +23,7 @@ def create(letter, heading, language, kind=""):
     with transaction.atomic():
         Letter.objects.select_for_update().filter(pk=letter.pk).first()
         last = letter.sections.aggregate(last=Max("position"))["last"] or 0
+        _touch(letter.pk)
         return Section.objects.create(letter=letter, position=last + 1, kind=kind or "",
                                       headings={language: clean_text(heading)})
 
@@ -32,6 +39,7 @@ def rename(section, headings):
             merged.pop(language, None)
     section.headings = merged
     section.save(update_fields=["headings"])
+    _touch(section.letter_id)
 
 
 def move(section, direction):
@@ -45,6 +53,7 @@ def move(section, direction):
         for number, item in enumerate(sections, start=1):
             item.position = number
         Section.objects.bulk_update(sections, ["position"])
+        _touch(section.letter_id)
         return new != index
 
 
@@ -53,6 +62,7 @@ def delete(section, by=None):
     with transaction.atomic():
         signatures = list(section.signatures.all())
         heading = str(section)
+        _touch(section.letter_id)
         section.delete()
         for signature in signatures:
             signature.record("section", by=by, reason=_("section “%(old)s” deleted") % {"old": heading})

@@ -15,7 +15,10 @@ from letters.access import coordinated_letter_ids, get_organisation_for_coordina
 from letters.forms.manage import DirectoryFilterForm, MergeForm, OrganisationForm, valid_id
 from letters.matching import cached_matcher
 from letters.models import Invitation, Letter, Organisation, Signature
-from letters.services.directory import MergeRefused, conflicts, duplicate_pairs, merge_organisations
+from letters.services.directory import (
+    DirectoryChangeRefused, MergeRefused, conflicts, duplicate_pairs, letters_of_others, merge_organisations,
+    others_letters_message, save_organisation,
+)
 
 PER_PAGE = 50
 
@@ -56,6 +59,7 @@ def organisation_detail(request, pk):
         "names": organisation.display_names.order_by("language"), "aliases": organisation.aliases.order_by("name"),
         "similar": cached_matcher().suggest(organisation.name, exclude=organisation.pk),
         "merges": organisation.merges.select_related("by"),
+        "directory_changes": organisation.changes.select_related("organisation", "by")[:50],
     })
 
 
@@ -73,12 +77,22 @@ def _with_visibility(signatures, mine):
 @login_required
 def organisation_edit(request, pk):
     organisation = get_organisation_for_coordinator(request, pk)
+    # Letters of other coordinators that show this record: said before editing, enforced on saving.
+    others = letters_of_others(request.user, organisation)
+    warning = others_letters_message(organisation, others) if others else ""
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved."))
-        return redirect("manage:organisation", pk=organisation.pk)
-    return render(request, "letters/directory/edit.html", {"organisation": organisation, "form": form})
+        try:
+            save_organisation(form.save(commit=False), by=request.user)
+            form.save_m2m()
+            messages.success(request, _("Saved."))
+            return redirect("manage:organisation", pk=organisation.pk)
+        except DirectoryChangeRefused as refused:
+            form.add_error(None, str(refused))
+            warning = ""
+            organisation = Organisation.objects.get(pk=organisation.pk)  # the page shows the record as it is
+    return render(request, "letters/directory/edit.html", {"organisation": organisation, "form": form,
+                                                           "warning": warning})
 
 
 @login_required
@@ -99,6 +113,8 @@ def merge(request):
         return redirect("manage:duplicates")
     clashes = conflicts(keep, remove)
     mine = coordinated_letter_ids(request.user)
+    others = letters_of_others(request.user, remove)
+    warning = others_letters_message(remove, others) if others else ""
     form = MergeForm(request.POST or None, conflicts=[_with_visibility([a], mine)[0] for _l, a, _b in clashes],
                      initial={"keep": keep, "remove": remove})
     if request.method == "POST" and form.is_valid():
@@ -113,7 +129,7 @@ def merge(request):
         except MergeRefused as refused:
             messages.error(request, str(refused))
     return render(request, "letters/directory/merge.html", {
-        "keep": keep, "remove": remove, "form": form, "clashes": clashes,
+        "keep": keep, "remove": remove, "form": form, "clashes": clashes, "warning": warning,
         "conflict_fields": [form[f"conflict_{letter.pk}"] for letter, _a, _b in clashes],
         "sides": [(keep, _("Stays"), _with_visibility(keep.signatures.select_related("letter"), mine)),
                   (remove, _("Is merged into it"), _with_visibility(remove.signatures.select_related("letter"), mine))],

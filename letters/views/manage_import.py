@@ -56,6 +56,8 @@ def _keep_posted(preview, post):
         row.selected = post.get(f"choice_{row.index}") or row.default
         row.name_value = post.get(f"name_{row.index}") or row.entry.name
         row.other_value = post.get(f"other_{row.index}", "")
+        row.keep_value = bool(post.get(f"keep_{row.index}"))
+        row.parts_value = post.get(f"parts_{row.index}") or "\n".join(row.parts)
     return preview
 
 
@@ -97,6 +99,8 @@ def _choices(post, preview):
         "choices": {i: post.get(f"choice_{i}", "") for i in rows if post.get(f"choice_{i}")},
         "names": {i: post.get(f"name_{i}", "") for i in rows if post.get(f"name_{i}", "").strip()},
         "others": {i: post.get(f"other_{i}", "") for i in rows if post.get(f"other_{i}", "").strip()},
+        "keep_pasted": {i for i in rows if post.get(f"keep_{i}")},
+        "parts": {i: post.get(f"parts_{i}", "") for i in rows if post.get(f"parts_{i}", "").strip()},
     }
 
 
@@ -111,6 +115,10 @@ def _report(request, result):
         details.append(_("%(n)d already on the letter") % {"n": len(result.unchanged)})
     if result.reinstated:
         details.append(_("%(n)d approved again") % {"n": len(result.reinstated)})
+    if result.withdrawn_kept:
+        details.append(_("%(n)d had withdrawn and were left withdrawn") % {"n": len(result.withdrawn_kept)})
+    if result.sections_created:
+        details.append(_("%(n)d new list sections") % {"n": len(result.sections_created)})
     if result.skipped:
         details.append(_("%(n)d lines skipped") % {"n": result.skipped})
     if details:

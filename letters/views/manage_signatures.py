@@ -8,13 +8,13 @@ from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from letters.access import get_letter_for_coordinator, get_signature_for_coordinator
 from letters.forms.manage import (AddSignatureForm, BulkActionForm, DashboardFilterForm, MoveForm, ReasonForm,
                                   RenameForm)
-from letters.models import InvalidTransition, Letter, Signature, SignatureEvent
+from letters.models import InvalidTransition, Letter, OrganisationChange, Signature, SignatureEvent
 from letters.services import moderation
 from letters.services.imports import ImportRefused, import_rows, preview_one
 from letters.views import manage
@@ -90,6 +90,7 @@ def dashboard(request, slug):
         "bulk": BulkActionForm(letter=letter), "query_without_page": query.urlencode(),
         "status_actions": manage.status_actions(letter), "sections": sections,
         "section_counts": _section_counts(letter, sections),
+        "directory_changes": OrganisationChange.objects.for_letter(letter),
     })
 
 
@@ -100,19 +101,19 @@ def _section_counts(letter, sections):
 
 
 DONE = {
-    "approve": _lazy("“%(name)s” approved."),
-    "reject": _lazy("“%(name)s” rejected."),
-    "withdraw": _lazy("“%(name)s” marked as withdrawn."),
-    "lead": _lazy("“%(name)s” marked as a lead organisation."),
-    "unlead": _lazy("“%(name)s” is no longer marked as a lead organisation."),
+    "approve": gettext_lazy("“%(name)s” approved."),
+    "reject": gettext_lazy("“%(name)s” rejected."),
+    "withdraw": gettext_lazy("“%(name)s” marked as withdrawn."),
+    "lead": gettext_lazy("“%(name)s” marked as a lead organisation."),
+    "unlead": gettext_lazy("“%(name)s” is no longer marked as a lead organisation."),
 }
 EVENT_LABELS = {
-    "marked lead": _lazy("marked as lead organisation"),
-    "unmarked lead": _lazy("lead mark removed"),
-    "renamed": _lazy("name on this letter changed"),
-    "moved": _lazy("moved"),
-    "merge": _lazy("directory merge"),
-    "section": _lazy("moved to another section"),
+    "marked lead": gettext_lazy("marked as lead organisation"),
+    "unmarked lead": gettext_lazy("lead mark removed"),
+    "renamed": gettext_lazy("name on this letter changed"),
+    "moved": gettext_lazy("moved"),
+    "merge": gettext_lazy("directory merge"),
+    "section": gettext_lazy("moved to another section"),
 }
 
 

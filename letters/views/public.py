@@ -17,7 +17,8 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from letters.forms.public import ListingForm, SignOnForm
+from coalition.middleware import client_ip as address_of
+from letters.forms.public import ListingForm, SignOnForm, browser_binding
 from letters.markdown import render_markdown
 from letters.models import Letter, LetterVersion, Organisation, Signature
 from letters.services import signon
@@ -46,7 +47,9 @@ def letter_detail(request, slug):
     form = None
     if letter.is_open:
         invitation = signon.invitation_for(request, letter)
-        form = SignOnForm(letter=letter, initial=signon.initial_from_invitation(invitation))
+        form = SignOnForm(
+            letter=letter, initial=signon.initial_from_invitation(invitation), binding=browser_binding(request)
+        )
     return _letter_page(request, letter, form, stamp)
 
 
@@ -54,7 +57,7 @@ def _sign(request, letter):
     if not letter.is_open:
         messages.info(request, _("Sign-on for this letter is closed."))
         return redirect("public:letter", slug=letter.slug)
-    form = SignOnForm(request.POST, letter=letter)
+    form = SignOnForm(request.POST, letter=letter, binding=browser_binding(request))
     if form.looks_automated():
         return redirect("public:thanks", slug=letter.slug)
     if not form.is_valid():
@@ -193,7 +196,7 @@ def cached_letter(slug, stamp):
 
 def signatories_for_page(letter, language, show_list, stamp):
     """(counts, the rendered letters/public/_signatory_list.html or None), fed by public_signatory_list()."""
-    key = _cache_key("signatories", language, show_list, stamp[0], *stamp[3:])
+    key = _cache_key("signatories", language, show_list, stamp[0], stamp[1], *stamp[3:])
     cached = cache.get(key)
     if cached is None:
         html = None
@@ -207,17 +210,18 @@ def signatories_for_page(letter, language, show_list, stamp):
 
 
 def public_signatory_list(letter, language):
-    """The public list in `language` through the one export path (letters/exports.py): organisations and
-    individuals in locale-aware alphabetical order — the finalised snapshot once the letter is finalised — and
-    how many cannot be named. Never with contact columns. Rendered by letters/public/_signatory_list.html."""
-    signatories = SignatoryList(letter, language, "alphabetical")
-    organisations, individuals = [], []
-    for row in signatories.rows():
-        if row.kind == Organisation.Kind.INDIVIDUAL:
-            individuals.append((row.name, row.affiliation))
-        else:
-            organisations.append(row.name)
-    return {"organisations": organisations, "individuals": individuals, "unnamed": signatories.unnamed}
+    """The public list in `language` through the one export path (letters/exports.py): the letter's sections (or
+    organisations, then individuals) in locale-aware alphabetical order — the finalised snapshot once the letter
+    is finalised — and how many cannot be named. Never with contact columns. Rendered by
+    letters/public/_signatory_list.html as blocks: {"heading": …}, {"names": […]}, {"unnamed": …}."""
+    from letters.documents import list_blocks
+
+    signatories = SignatoryList(letter, language, "alphabetical", affiliation_style="comma")
+    blocks = list_blocks(signatories, "lines")
+    lists = [block for block in blocks if "names" in block]
+    for number, block in enumerate(lists):
+        block["id"] = "signatory-list" if number == 0 else f"signatory-list-{number + 1}"
+    return {"blocks": blocks, "unnamed": signatories.unnamed}
 
 
 def thanks(request, slug):
@@ -298,7 +302,6 @@ def _too_many(request, letter):
 
 
 def client_ip(request):
-    """The visitor's address; behind our own proxy, the last X-Forwarded-For hop (the one the proxy added)."""
-    if settings.SECURE_PROXY_SSL_HEADER and request.META.get("HTTP_X_FORWARDED_FOR"):
-        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The visitor's address: REMOTE_ADDR, or X-Forwarded-For read only as far as our own proxies wrote it
+    (TRUSTED_PROXY_HOPS / TRUSTED_PROXIES, see coalition.middleware.client_ip)."""
+    return address_of(request)

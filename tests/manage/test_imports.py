@@ -15,19 +15,21 @@ def _state(letter):
             list(letter.signatures.values_list("organisation__name", "status", "position", "name_override")))
 
 
-def test_imported_list_is_approved_in_pasted_order_with_names_exactly_as_pasted(letter, coordinator):
+def test_imported_list_is_approved_in_pasted_order_and_a_reviewed_similar_name_takes_the_directory_spelling(
+        letter, coordinator):
     OrganisationFactory(name="Asian Legal Resource Centre", country="HK")
     preview = build_preview(letter, "Zeta Rights Group\nAsian Legal Resource Center\nAlpha Defenders", "en")
     result = import_rows(preview, by=coordinator)
     rows = list(letter.signatures.order_by("position"))
-    assert [s.display_name("en") for s in rows] == ["Zeta Rights Group", "Asian Legal Resource Center",
+    assert [s.display_name("en") for s in rows] == ["Zeta Rights Group", "Asian Legal Resource Centre",
                                                     "Alpha Defenders"]
     assert [s.position for s in rows] == [1, 2, 3]
     assert {s.status for s in rows} == {Signature.Status.APPROVED}
     assert {s.source for s in rows} == {Signature.Source.IMPORT}
-    # The similar name was taken as the directory's organisation (the coordinator reviewed it), and remembered.
+    # The similar name was taken as the directory's organisation (the coordinator reviewed it), listed under the
+    # directory's spelling, and the pasted spelling remembered as an alias.
     assert rows[1].organisation.name == "Asian Legal Resource Centre"
-    assert rows[1].name_override == "Asian Legal Resource Center"
+    assert rows[1].name_override == "" and rows[1].submitted_name == "Asian Legal Resource Center"
     assert OrganisationAlias.objects.filter(name="Asian Legal Resource Center").exists()
     assert len(result.created_organisations) == 2
     history = rows[0].events.get()
@@ -78,18 +80,17 @@ def test_choosing_two_lines_as_one_organisation_is_refused_and_nothing_is_writte
 
 
 def test_a_failure_halfway_leaves_nothing_half_imported(letter, monkeypatch):
+    """Organisations and sign-ons are written, then writing their history fails: nothing stays."""
+    from letters.models import SignatureEvent
+
     before = _state(letter)
     preview = build_preview(letter, "Alpha\nBeta\nGamma", "en")
-    original = Signature.approve
-    calls = []
 
-    def approve_then_fail(self, *args, **kwargs):
-        calls.append(self)
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        return original(self, *args, **kwargs)
+    def fail(*args, **kwargs):
+        assert Signature.objects.filter(letter=letter).count() == 3  # written by then, inside the transaction
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Signature, "approve", approve_then_fail)
+    monkeypatch.setattr(SignatureEvent.objects, "bulk_create", fail)
     with pytest.raises(RuntimeError):
         import_rows(preview)
     assert _state(letter) == before
@@ -108,7 +109,11 @@ def test_the_coordinator_may_type_another_directory_organisation_and_edit_the_na
     preview = build_preview(letter, "HRW New York office\nSomething", "en")
     result = import_rows(preview, others={0: "human rights watch"}, names={1: "Something Else (SE)"})
     shown = [(s.organisation.name, s.display_name()) for s in result.signatures]
-    assert shown == [("Human Rights Watch", "HRW New York office"), ("Something Else (SE)", "Something Else (SE)")]
+    # An organisation picked by hand is listed under its directory name, unless the row keeps the pasted one.
+    assert shown == [("Human Rights Watch", "Human Rights Watch"), ("Something Else (SE)", "Something Else (SE)")]
+    kept = import_rows(build_preview(letter, "HRW Geneva office", "en"), others={0: "human rights watch"},
+                       keep_pasted={0}, refuse_existing=False)
+    assert kept.unchanged[0].display_name() == "HRW Geneva office"
     assert Organisation.objects.get(name="Something Else (SE)").acronym == "SE"
 
 
@@ -140,12 +145,21 @@ def test_keeping_the_missing_comma_entry_as_one_flags_it(demo, letter):
 
 
 def test_a_name_with_its_country_attached_matches_the_organisation_and_keeps_the_published_form(demo, letter):
-    preview = build_preview(letter, "1. Endorois Welfare Council (Kenya)\n2. Human Rights Now, Japan", "en")
-    assert [row.how for row in preview.rows] == ["country", "country"]
+    """As in seed 002: a few names carry a country among many that do not — part of the published names."""
+    text = ("1. Amnesty International\n2. Endorois Welfare Council (Kenya)\n3. Freedom House\n"
+            "4. Human Rights Now, Japan\n5. Human Rights Watch")
+    preview = build_preview(letter, text, "en")
+    assert [row.how for row in preview.rows][1::2] == ["country", "country"]
     result = import_rows(preview)
-    assert [(s.organisation.name, s.display_name()) for s in result.signatures] == [
+    assert [(s.organisation.name, s.display_name()) for s in result.signatures][1::2] == [
         ("Endorois Welfare Council", "Endorois Welfare Council (Kenya)"),
         ("Human Rights Now", "Human Rights Now, Japan")]
+
+
+def test_when_most_names_carry_a_country_the_countries_are_split_off(demo, letter):
+    preview = build_preview(letter, "1. Endorois Welfare Council (Kenya)\n2. Human Rights Now, Japan", "en")
+    assert [(row.how, row.entry.name, row.country) for row in preview.rows] == [
+        ("exact", "Endorois Welfare Council", "KE"), ("exact", "Human Rights Now", "JP")]
 
 
 def test_a_per_language_display_name_is_not_overridden_when_the_list_uses_it(letter):

@@ -139,8 +139,9 @@ def test_unreadable_lines_are_listed_with_the_reason_and_the_rest_kept_in_order(
 
 def test_a_heading_pasted_with_a_list_is_not_taken_for_an_organisation():
     result = parse_list("Signatories:\nAmnesty International\nFreedom House")
-    assert [e.name for e in result.valid] == ["Amnesty International", "Freedom House"]
-    assert "heading" in result.errors[0].error
+    assert [e.name for e in result.entries] == ["Amnesty International", "Freedom House"]
+    assert (result.lines[0].role, result.sections) == ("list-heading", [])
+    assert "heading" in result.lines[0].why
 
 
 def test_hostile_input_is_cleaned_not_stored():

@@ -54,3 +54,24 @@ def test_without_a_choice_organisations_and_individuals_go_to_the_first_section_
          signer_name="Jonas Lindqvist", signer_email="jonas@example.org", affiliation="journalist")
     assert Signature.objects.get(organisation__name="Centre for Civic Voices").section == international
     assert Signature.objects.get(organisation__kind=Organisation.Kind.INDIVIDUAL).section == people
+
+
+def test_public_page_lists_each_section_under_its_heading_in_the_page_language(client, open_letter, sections):
+    from tests.factories import OrganisationFactory, SignatureFactory
+
+    international, national, _people = sections
+    for name, section in (("Amnesty International", international), ("Conectas Direitos Humanos", national)):
+        SignatureFactory(letter=open_letter, organisation=OrganisationFactory(name=name), section=section)
+    html = client.get(f"/fr/letters/{open_letter.slug}/").content.decode()
+    assert html.index("Organisations internationales") < html.index("<li>Amnesty International</li>") < \
+        html.index("Organisations nationales") < html.index("<li>Conectas Direitos Humanos</li>")
+
+    section_service_rename(national, {"fr": "ONG nationales"})
+    html = client.get(f"/fr/letters/{open_letter.slug}/").content.decode()
+    assert "ONG nationales" in html  # a renamed heading shows at once, despite the page cache
+
+
+def section_service_rename(section, headings):
+    from letters.services import sections as service
+
+    service.rename(section, headings)
