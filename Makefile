@@ -19,6 +19,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 
 ## make run: install, migrate the SQLite default, load the demo, start the task worker and the server.
+## (run_worker: django-tasks-db's worker that reconnects after a database restart instead of exiting.)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
@@ -29,7 +30,7 @@ run: install
 	@echo "  Emails are printed in this terminal (console backend). Stop with Ctrl-C."
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/python manage.py db_worker --no-reload --interval 1 & \
+	$(BIN)/python manage.py run_worker --no-reload --interval 1 & \
 	$(BIN)/python manage.py run_scheduler & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 

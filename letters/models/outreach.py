@@ -35,7 +35,11 @@ class Invitation(models.Model):
 class OutgoingEmailQuerySet(models.QuerySet):
     def due(self, now=None):
         now = now or timezone.now()
-        return self.filter(state=OutgoingEmail.State.QUEUED, next_attempt_at__lte=now)
+        return self.filter(state=OutgoingEmail.State.QUEUED, next_attempt_at__lte=now, lease_until__isnull=True)
+
+    def claimed(self):
+        """Queued emails a worker is sending right now (or was, when it died: see emails.core.sweep_expired_claims)."""
+        return self.filter(state=OutgoingEmail.State.QUEUED, lease_until__isnull=False)
 
 
 class OutgoingEmail(models.Model):
@@ -69,6 +73,13 @@ class OutgoingEmail(models.Model):
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails")
     # Extra message headers, e.g. List-Unsubscribe on invitations and reminders (RFC 2369 / RFC 8058).
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    # Delivery across crashes (emails.core.send_one): a worker claims a queued email with a lease and commits
+    # before talking to SMTP; `lease_until` set means "claimed". The Message-ID is chosen once and reused on every
+    # retry; `handed_over_at` is written just before the message's last bytes go to the mail server.
+    message_id = models.CharField(max_length=255, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    handed_over_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = OutgoingEmailQuerySet.as_manager()
 
@@ -79,6 +90,13 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.to} ({self.state})"
+
+    def save(self, *args, **kwargs):
+        from letters.text import clean_text
+
+        # One line: a name with a line break in a subject would make every send attempt fail (header injection).
+        self.subject = clean_text(self.subject)
+        super().save(*args, **kwargs)
 
 
 class EmailSuppressionQuerySet(models.QuerySet):
@@ -114,7 +132,9 @@ class EmailSuppression(models.Model):
         return self.email
 
     def save(self, *args, **kwargs):
-        self.email = self.email.strip().lower()
+        from letters.text import clean_text
+
+        self.email = clean_text(self.email).lower()
         super().save(*args, **kwargs)
 
     @classmethod

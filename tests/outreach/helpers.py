@@ -73,8 +73,8 @@ def _free_port():
 
 
 def run_worker():
-    """The production worker (`manage.py db_worker`), in this process, until the queue is empty."""
-    call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
+    """The production worker (`manage.py run_worker`, i.e. db_worker), in this process, until the queue is empty."""
+    call_command("run_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
 
 
 def partner(name, country="CH", languages=("en",), tags=()):

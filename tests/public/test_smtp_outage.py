@@ -91,6 +91,8 @@ def test_sign_on_survives_an_smtp_outage_and_the_email_arrives_later(
     assert len(mailbox.received) == 1
     envelope = mailbox.received[0]
     assert envelope.rcpt_tos == ["amina@ccv.example.org"]
+    # The retry went out with the Message-ID chosen at the first attempt (a duplicate would be recognisable).
+    assert f"Message-ID: {email.message_id}".encode() in envelope.content
     assert b"/en/letters/open-letter/confirm/" in envelope.content
 
     # Sweeping again sends nothing twice.

@@ -4,9 +4,10 @@ import logging
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import Error as DatabaseLibraryError
 from django.db import close_old_connections
 
-from letters.emails.core import send_due
+from letters.emails.core import reset_connections, send_due
 from letters.services.reminders import send_digests, send_reminders
 
 logger = logging.getLogger(__name__)
@@ -25,25 +26,38 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run every job once and exit (for cron or tests).")
         parser.add_argument("--tick", type=float, default=30, help="Seconds between checks for due jobs.")
+        parser.add_argument(
+            "--sweep-every", type=float, default=60, help="Seconds between outbox sweeps (default: %(default)s)."
+        )
 
     def handle(self, *args, **options):
         last_run = {}
+        every_of = {"outbox sweep": options["sweep_every"]}
         while True:
             now = time.monotonic()
             for name, job, every in JOBS:
+                every = every_of.get(name, every)
                 if options["once"] or now - last_run.get(name, -every) >= every:
                     last_run[name] = now
                     self._run(name, job)
             if options["once"]:
                 return
             time.sleep(options["tick"])
-            # A long-running loop must not keep a connection the database has dropped meanwhile.
-            close_old_connections()
+            # A long-running loop must not keep a connection the database has dropped meanwhile (a restart).
+            try:
+                close_old_connections()
+            except Exception:  # noqa: BLE001 - closing a broken connection may itself fail; drop it regardless
+                reset_connections()
 
     def _run(self, name, job):
         # A failing job (database restarting, a bad template) must not stop the others or the loop.
         try:
             result = job()
+        except DatabaseLibraryError as error:
+            # The database is restarting or unreachable: start from fresh connections at the next tick.
+            logger.warning("scheduled job %s: database unavailable (%s); trying again later", name, error)
+            reset_connections()
+            return
         except Exception:  # noqa: BLE001
             logger.exception("scheduled job %s failed", name)
             return

@@ -1,8 +1,11 @@
+import logging
 import time
 
 from django.core.management.base import BaseCommand
 
-from letters.emails.core import send_due
+from letters.emails.core import reset_connections, send_due
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -14,7 +17,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         while True:
-            sent = send_due()
+            try:
+                sent = send_due()  # also releases emails and tasks left claimed or running by a killed worker
+            except Exception:
+                if not options["loop"]:
+                    raise
+                # --loop keeps going through a database restart or network blip, like run_scheduler.
+                logger.exception("outbox sweep failed; trying again in %s s", options["interval"])
+                reset_connections()
+                sent = 0
             if sent or options["verbosity"] > 1:
                 self.stdout.write(f"sent {sent} email(s)")
             if not options["loop"]:
