@@ -150,6 +150,43 @@ def run(args):
     bench_dashboard(args, client, orgs, coordinator)
     bench_paste(args, client, orgs, coordinator, rng)
     bench_directory(args, client, orgs, rng)
+    bench_invite(client, orgs, coordinator)
+
+
+def bench_invite(client, orgs, coordinator, count=1000):
+    """The timings tests/outreach (test_bulk_invite, test_outbox) used to assert: they now count work done."""
+    import socket
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    from letters.emails.core import send_due
+    from letters.models import Contact, Organisation, OutgoingEmail, Tag
+
+    letter = build_letter("bench-invite", [], 0, coordinator)
+    tag = Tag.objects.create(name="Bench invite")
+    invited = orgs[-count:]
+    Organisation.tags.through.objects.bulk_create([Organisation.tags.through(organisation=o, tag=tag) for o in invited])
+    Contact.objects.bulk_create(
+        [Contact(organisation=o, email=f"contact@partner{o.pk}.example.org", language="fr") for o in invited])
+    url = reverse("invitations:invite", args=[letter.slug])
+    start = time.perf_counter()
+    client.post(url, {"tags": [tag.pk]})
+    print(f"bulk invitation of {count} organisations (request; emails rendered and queued): "
+          f"{(time.perf_counter() - start) * 1000:.0f} ms, {OutgoingEmail.objects.count()} emails queued")
+    # A mail server that accepts TCP and never answers: the sweep gives up after one timeout, not one per email.
+    blackhole = socket.socket()
+    blackhole.bind(("127.0.0.1", 0))
+    blackhole.listen(50)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", blackhole.getsockname()[1], 1
+    try:
+        start = time.perf_counter()
+        send_due()
+        print(f"outbox sweep of {count} emails against a mail server that never answers (EMAIL_TIMEOUT=1): "
+              f"{time.perf_counter() - start:.1f} s")
+    finally:
+        blackhole.close()
 
 
 def bench_dashboard(args, client, orgs, coordinator):

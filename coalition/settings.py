@@ -54,14 +54,18 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "letters",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "coalition.middleware.ResponseHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "coalition.middleware.RefuseMalformedRequestsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -212,7 +216,11 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Per IP: generous, because a whole NGO office or a conference Wi-Fi signs from one address.
 SIGNON_RATE_PER_IP = envint("SIGNON_RATE_PER_IP", 60)  # per hour
 SIGNON_RATE_PER_EMAIL = envint("SIGNON_RATE_PER_EMAIL", 5)  # per hour
-SIGNON_MIN_FILL_SECONDS = envint("SIGNON_MIN_FILL_SECONDS", 3)
+SIGNON_MIN_FILL_SECONDS = envint("SIGNON_MIN_FILL_SECONDS", 3)  # 0 also turns the form token off (below)
+# The form token (fill timer) is bound to the browser, accepted once, and expires after this many hours.
+SIGNON_FORM_MAX_AGE_HOURS = envint("SIGNON_FORM_MAX_AGE_HOURS", 6)
+# A confirmation email goes to the same address for the same sign-on at most once per this many minutes.
+CONFIRMATION_RESEND_MINUTES = envint("CONFIRMATION_RESEND_MINUTES", 10)
 CONFIRM_LINK_MAX_AGE_DAYS = envint("CONFIRM_LINK_MAX_AGE_DAYS", 14)
 EMAIL_MAX_ATTEMPTS = envint("EMAIL_MAX_ATTEMPTS", 12)
 
@@ -223,9 +231,34 @@ CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", False) else None
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# The client's address (per-IP limits): X-Forwarded-For is read only as far as our own proxies wrote it.
+# TRUSTED_PROXY_HOPS: how many proxies of ours stand in front (0 = REMOTE_ADDR; BEHIND_PROXY=1 means 1 by default);
+# the client is the address that many entries from the right of X-Forwarded-For. TRUSTED_PROXIES (addresses or
+# CIDRs, e.g. "10.0.0.0/8,127.0.0.1"): when set, X-Forwarded-For counts only on a request from one of them, and the
+# client is the right-most address that is not one of them.
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS") or (1 if BEHIND_PROXY else 0))
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "coalition.errors.csrf_failure"
+# No inline scripts or styles anywhere (templates/ uses static/js and static/css); Bootstrap's icons are data: SVGs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 LOGGING = {
     "version": 1,
@@ -234,3 +267,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Outbox delivery across crashes (letters/emails/core.py, README "Background work"): how long a worker's claim on an
+# email lasts before the sweep may take it back, and when a task row a killed worker left "running" is closed.
+EMAIL_LEASE_SECONDS = envint("EMAIL_LEASE_SECONDS", 300)
+TASKS_RUNNING_TIMEOUT = envint("TASKS_RUNNING_TIMEOUT", 3600)

@@ -22,3 +22,9 @@ urlpatterns += i18n_patterns(
     path("", include("letters.urls_outreach")),
     prefix_default_language=True,
 )
+
+# Our own error pages: rendered without the request (no CSRF re-check, no database), see coalition/errors.py.
+handler400 = "coalition.errors.bad_request"
+handler403 = "coalition.errors.permission_denied"
+handler404 = "coalition.errors.page_not_found"
+handler500 = "coalition.errors.server_error"

@@ -6,10 +6,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from letters.models import Invitation, Letter, Organisation, Signature
+from letters.models.letters import coordinates_all_letters
 
 
 def get_letter_for_coordinator(request, slug, queryset=None):
-    """The letter `slug` if the logged-in user coordinates it (or is staff); 404 otherwise.
+    """The letter `slug` if the logged-in user coordinates it (or coordinates all letters); 404 otherwise.
 
     404 rather than 403 so that coordinators cannot probe which letters exist.
     """
@@ -24,21 +25,23 @@ def get_signature_for_coordinator(request, letter, pk):
 
 def get_organisation_for_coordinator(request, pk):
     """Directory records are shared by all coordinators; contact details stay per letter (see templates)."""
-    if not (request.user.is_authenticated and (request.user.is_staff or request.user.coordinated_letters.exists())):
+    user = request.user
+    if not (user.is_authenticated and (coordinates_all_letters(user) or user.coordinated_letters.exists())):
         raise PermissionDenied
     return get_object_or_404(Organisation, pk=pk)
 
 
 def require_coordinator(user):
-    """Anyone who coordinates at least one letter, or staff, may use the directory and create letters."""
+    """Anyone who coordinates at least one letter (or all of them), or may add letters, may use the directory and
+    create letters. Being staff is not enough: see coordinates_all_letters."""
     if not user.is_authenticated:
         raise Http404
-    if not (user.is_staff or user.coordinated_letters.exists() or user.has_perm("letters.add_letter")):
+    if not (coordinates_all_letters(user) or user.coordinated_letters.exists() or user.has_perm("letters.add_letter")):
         raise PermissionDenied
 
 
 def coordinated_letter_ids(user):
-    """Ids of the letters whose signers' contact details `user` may see (all for staff)."""
+    """Ids of the letters whose signers' contact details `user` may see (all for coordinators of all letters)."""
     return set(Letter.objects.coordinated_by(user).values_list("pk", flat=True))
 
 
@@ -49,12 +52,13 @@ def organisations_with_visible_contacts(user):
     """Organisations whose contacts (names, emails) `user` may see and change.
 
     Contacts are personal data shared by the whole coalition's directory, so a coordinator sees them only for
-    organisations related to a letter they coordinate (invited to it, or signed it in any way); staff see all.
+    organisations related to a letter they coordinate (invited to it, or signed it in any way); those who
+    coordinate all letters (superusers, letters.coordinate_all_letters) see all.
     Every coordinator may still *add* a contact anywhere: that is how a new partner gets its first invitation.
     """
     if not user.is_authenticated:
         return Organisation.objects.none()
-    if user.is_staff:
+    if coordinates_all_letters(user):
         return Organisation.objects.all()
     letters = Letter.objects.coordinated_by(user).values("pk")
     return Organisation.objects.filter(
@@ -69,6 +73,6 @@ def can_see_contacts(user, organisation):
 
 def get_contacts_for_coordinator(request, pk):
     """(organisation, may_see_contacts): any coordinator reaches the page (403 for others, 404 if unknown), but
-    only staff and coordinators of a related letter see the contacts' details or change them."""
+    only coordinators of all letters and of a related letter see the contacts' details or change them."""
     organisation = get_organisation_for_coordinator(request, pk)
     return organisation, can_see_contacts(request.user, organisation)

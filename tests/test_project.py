@@ -52,7 +52,8 @@ def test_docker_compose_has_database_web_and_worker():
     assert web["depends_on"]["db"]["condition"] == "service_healthy"
     assert worker["depends_on"]["db"]["condition"] == "service_healthy"
     assert "gunicorn" in " ".join(web["command"]) and "migrate" in " ".join(web["command"])
-    assert "db_worker" in " ".join(worker["command"])
+    assert "run_worker" in " ".join(worker["command"])  # db_worker that survives database restarts
+    assert worker["restart"] == services["scheduler"]["restart"] == "unless-stopped"
     assert set(compose["volumes"]) >= {"pgdata"}
     for service in (web, worker):
         assert service["environment"]["DATABASE_URL"].startswith("postgres://")

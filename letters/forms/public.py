@@ -1,5 +1,6 @@
 """Forms for signers: the sign-on form and the listing correction form (reached from the confirmation email)."""
 
+import secrets
 import time
 import unicodedata
 from functools import lru_cache
@@ -10,13 +11,15 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.forms.utils import flatatt
+from django.middleware.csrf import get_token
 from django.utils import translation
+from django.utils.crypto import salted_hmac
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from letters.models import Organisation
+from letters.models import Organisation, Throttle
 from letters.text import clean_text, strip_accents
 
 # Formula prefixes: such a "name" is never an organisation, and spreadsheets would run it.
@@ -44,16 +47,54 @@ def clean_message(value):
     return "\n".join(lines).strip()
 
 
-def fill_timer_token():
-    """Signed time at which the form was shown: a submission much faster than a person can type is a bot."""
-    return signing.dumps(time.time(), salt=FILL_TIMER_SALT)
+# --- the form token (fill timer) -----------------------------------------------------------------------------
+# The form carries a signed token: when it was shown, a random nonce, and a digest of the browser's CSRF secret (the
+# cookie the form needs anyway; no session row is written for a page anyone may read). A submission is accepted
+# only with a token that is at least SIGNON_MIN_FILL_SECONDS old (a bot is faster than a person), at most
+# SIGNON_FORM_MAX_AGE_HOURS old, shown to this same browser, and not used before: the nonce is recorded when a
+# sign-on goes through (a Throttle row, which holds across processes). SIGNON_MIN_FILL_SECONDS = 0 turns it off.
+FORM_TOKEN_SALT = "letters.signon.form-token"
+FORM_BINDING_SALT = "letters.signon.form-binding"
+TOO_FAST, STALE = "too_fast", "stale"
 
 
-def _seconds_since(token):
+def browser_binding(request):
+    """A digest of this browser's CSRF secret: a token shown to one browser is refused from another."""
+    get_token(request)  # creates the secret (and its cookie) for a first visit
+    secret = request.META.get("CSRF_COOKIE") or ""
+    return salted_hmac(FORM_BINDING_SALT, secret).hexdigest()[:20] if secret else ""
+
+
+def fill_timer_token(binding=""):
+    """Signed (time the form was shown, nonce, browser binding): see "the form token" above."""
+    return signing.dumps([time.time(), secrets.token_hex(8), binding], salt=FORM_TOKEN_SALT)
+
+
+def read_form_token(token):
+    """(issued at, nonce, binding), or None for a missing or forged token.
+
+    Tokens of forms shown before tokens were bound (a bare signed time, FILL_TIMER_SALT) have no nonce or binding;
+    they are still accepted until they expire, so a deploy does not refuse the forms people have open.
+    """
+    if not isinstance(token, str) or not token or len(token) > 500:
+        return None
     try:
-        return time.time() - float(signing.loads(token or "", salt=FILL_TIMER_SALT))
+        issued, nonce, binding = signing.loads(token, salt=FORM_TOKEN_SALT)
+        return float(issued), str(nonce), str(binding)
+    except (signing.BadSignature, TypeError, ValueError):
+        pass
+    try:
+        return float(signing.loads(token, salt=FILL_TIMER_SALT)), None, None
     except (signing.BadSignature, TypeError, ValueError):
         return None
+
+
+def _nonce_key(nonce):
+    return f"signon:form:{nonce}"
+
+
+def _form_max_age():
+    return settings.SIGNON_FORM_MAX_AGE_HOURS * 3600
 
 
 def _language():
@@ -164,9 +205,10 @@ class SignOnForm(forms.Form):
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, letter, **kwargs):
+    def __init__(self, *args, letter, binding="", **kwargs):
         super().__init__(*args, **kwargs)
         self.letter = letter
+        self.binding = binding  # browser_binding(request): the form token must come back from the same browser
         if not letter.accepts_individuals:
             del self.fields["kind"], self.fields["affiliation"]
             self.fields["organisation_name"].required = self.fields["country"].required = True
@@ -207,9 +249,10 @@ class SignOnForm(forms.Form):
         return bool(str(self.data.get("reference", "")).strip())
 
     def timer_token(self):
-        """The form's fill timer: kept when a form comes back with errors, so fixing a typo is not "too fast"."""
+        """The form's token: kept when a form comes back with errors, so fixing a typo is not "too fast"; a new one
+        when it is missing, expired, from another browser or already used."""
         started = self.data.get("started") if self.is_bound else None
-        return started if _seconds_since(started) is not None else fill_timer_token()
+        return started if self._token_problem(started, check_speed=False) is None else fill_timer_token(self.binding)
 
     def clean_organisation_name(self):
         value = self.cleaned_data["organisation_name"]
@@ -243,14 +286,39 @@ class SignOnForm(forms.Form):
         return cleaned
 
     def _check_fill_time(self):
-        minimum = settings.SIGNON_MIN_FILL_SECONDS
-        if minimum <= 0:
+        if settings.SIGNON_MIN_FILL_SECONDS <= 0:
             return
-        elapsed = _seconds_since(self.data.get("started"))
-        if elapsed is None or elapsed < minimum:
+        token = self.data.get("started")
+        problem = self._token_problem(token)
+        if problem is None and not self._errors:
+            # The sign-on goes ahead (unless a limit stops it): this token is used up.
+            nonce = read_form_token(token)[1]
+            if nonce is not None and not Throttle.allow(_nonce_key(nonce), 1, per_seconds=_form_max_age()):
+                problem = STALE
+        if problem == TOO_FAST:
             raise forms.ValidationError(
                 _("That was quick! Please check your details and send the form again."), code="too_fast"
             )
+        if problem == STALE:
+            raise forms.ValidationError(
+                _("This form was open for a long time or has already been sent. Please check your details and "
+                  "send it again."), code="stale"
+            )
+
+    def _token_problem(self, token, check_speed=True):
+        """None for a token this submission may use; TOO_FAST (missing, forged or too young) or STALE."""
+        parsed = read_form_token(token)
+        if parsed is None:
+            return TOO_FAST
+        issued, nonce, binding = parsed
+        age = time.time() - issued
+        if check_speed and age < settings.SIGNON_MIN_FILL_SECONDS:
+            return TOO_FAST
+        if age > _form_max_age() or age < -60:
+            return STALE
+        if nonce is not None and (binding != self.binding or Throttle.objects.filter(key=_nonce_key(nonce)).exists()):
+            return STALE
+        return None
 
 
 class ListingForm(forms.Form):

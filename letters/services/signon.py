@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from letters import signals
 from letters.emails import signon as signon_emails
 from letters.matching import Matcher
-from letters.models import Invitation, Organisation, OrganisationAlias, Signature, Throttle
+from letters.models import Invitation, Organisation, OrganisationAlias, OutgoingEmail, Signature, Throttle
 from letters.text import clean_text, normalise_name
 
 # --- abuse limits -----------------------------------------------------------------------------------------------
@@ -31,10 +31,25 @@ def allow_ip(ip):
 
 
 def allow_email(email):
-    """One token from this email address's hourly bucket (SIGNON_RATE_PER_EMAIL; 0 turns the limit off)."""
+    """One token from this mailbox's hourly bucket (SIGNON_RATE_PER_EMAIL; 0 turns the limit off)."""
     # Hashed so that the throttle table never holds anyone's address.
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
+    digest = hashlib.sha256(mailbox_key(email).encode()).hexdigest()[:40]
     return _allow(f"signon:email:{digest}", settings.SIGNON_RATE_PER_EMAIL)
+
+
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_key(email):
+    """The mailbox an address delivers to, as far as we can tell: victim+1@… and victim+2@… are one inbox, and so
+    are v.i.c.t.i.m@gmail.com and victim@googlemail.com. Only for limits: mail still goes to the address given."""
+    local, _at, domain = email.strip().lower().rpartition("@")
+    if not local:
+        return email.strip().lower()
+    local = local.split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        local, domain = local.replace(".", ""), DOTLESS_DOMAINS[domain]
+    return f"{local}@{domain}"
 
 
 def _allow(key, capacity):
@@ -142,7 +157,9 @@ def sign_on(letter, data, language, invitation=None):
             result = _create(letter, organisation, flags, data, language, invitation)
         else:
             result = _attach(letter, organisation, flags, data, language, invitation)
-        if result.is_new_submission or _same_signer_again(result.signature, data):
+        if (result.is_new_submission or _same_signer_again(result.signature, data)) and not _confirmation_sent_lately(
+            result.signature
+        ):
             signon_emails.send_confirmation(result.signature)
         signature = result.signature
         transaction.on_commit(lambda: signals.signature_submitted.send(sender=Signature, signature=signature))
@@ -325,6 +342,19 @@ def _resubmit(signature, flags, data, language, invitation):
 
 def _submitted_name(data):
     return data["signer_name"] if data.get("kind") == Organisation.Kind.INDIVIDUAL else data["organisation_name"]
+
+
+def _confirmation_sent_lately(signature):
+    """The confirmation for this sign-on was already re-sent to its address less than CONFIRMATION_RESEND_MINUTES
+    ago. A signer who lost the email gets it again at once, but submitting the same form again and again must not
+    turn us into a tool for flooding someone's mailbox: one resend per N minutes."""
+    minutes = settings.CONFIRMATION_RESEND_MINUTES
+    if minutes <= 0 or signature.pk is None:
+        return False
+    sent = OutgoingEmail.objects.filter(kind="signon-confirm", signature=signature, to=signature.signer_email)
+    first = sent.order_by("created_at", "pk").values_list("pk", flat=True).first()
+    since = timezone.now() - timezone.timedelta(minutes=minutes)
+    return first is not None and sent.exclude(pk=first).filter(created_at__gte=since).exists()
 
 
 def _same_signer_again(signature, data):

@@ -1,7 +1,9 @@
 """The permission matrix: for every coordinator URL and action, another coordinator gets 404 (or 403), an anonymous
-visitor is sent to the login page, and nothing changes. Staff see every letter."""
+visitor is sent to the login page, and nothing changes. Superusers and holders of letters.coordinate_all_letters
+see every letter; being staff (reaching the admin), even with every admin permission, is not enough."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from letters.models import (Invitation, Letter, LetterEvent, LetterVersion, ListSnapshot, MergeRecord, Organisation,
@@ -134,7 +136,7 @@ def test_the_overview_lists_only_the_letters_one_coordinates(client, world, othe
     assert "their-letter" in page or Letter.objects.get(slug="their-letter").title in page
 
 
-def test_staff_see_and_act_on_every_letter(client, world, admin_user):
+def test_superusers_see_and_act_on_every_letter(client, world, admin_user):
     client.force_login(admin_user)
     for method, url, data in letter_requests(world)[:3] + directory_requests(world)[:2]:
         assert _send(client, method, url, data).status_code == 200, url
@@ -197,3 +199,93 @@ def test_hostile_ids_are_refused_without_an_error(client, world, coordinator, hu
     ]
     assert [r.status_code for r in responses] == [404, 404, 404, 404, 302, 200, 200, 302]
     assert snapshot() == before
+
+
+# --- who coordinates every letter (issue 10, item 11) --------------------------------------------------------------
+
+
+def coordinate_all_permission():
+    return Permission.objects.get(content_type__app_label="letters", codename="coordinate_all_letters")
+
+
+def staff_with_every_letters_permission_but_coordinating_all():
+    user = UserFactory(username="busy-staff", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="letters")
+                              .exclude(codename="coordinate_all_letters"))
+    return user
+
+
+@pytest.mark.parametrize("make_staff", [
+    lambda: UserFactory(username="plain-staff", is_staff=True),
+    staff_with_every_letters_permission_but_coordinating_all,
+], ids=["staff", "staff-with-every-admin-permission"])
+def test_staff_who_do_not_coordinate_a_letter_get_not_found_and_nothing_changes(client, world, make_staff):
+    client.force_login(make_staff())
+    before = snapshot()
+    for method, url, data in letter_requests(world):
+        response = _send(client, method, url, data)
+        assert response.status_code == 404, (method, url, response.status_code)
+    assert snapshot() == before
+    assert world["letter"].title not in client.get(reverse("manage:letters")).content.decode()
+
+
+def test_plain_staff_are_refused_the_directory_like_anyone_who_coordinates_nothing(client, world):
+    client.force_login(UserFactory(username="plain-staff", is_staff=True))
+    before = snapshot()
+    for method, url, data in directory_requests(world):
+        assert _send(client, method, url, data).status_code == 403, (method, url)
+    assert snapshot() == before
+
+
+def test_staff_who_coordinate_a_letter_reach_that_letter_only(client, world, other_letter):
+    staff = UserFactory(username="coordinating-staff", is_staff=True)
+    world["letter"].coordinators.add(staff)
+    client.force_login(staff)
+    assert client.get(reverse("manage:letter", args=[world["letter"].slug])).status_code == 200
+    assert client.get(reverse("manage:letter", args=[other_letter.slug])).status_code == 404
+
+
+@pytest.mark.parametrize("how", ["user", "group"])
+def test_the_coordinate_all_letters_permission_reaches_every_url_of_the_matrix(client, world, how):
+    user = UserFactory(username=f"all-letters-{how}")  # not staff, not superuser: the permission is what counts
+    if how == "user":
+        user.user_permissions.add(coordinate_all_permission())
+    else:
+        group = Group.objects.create(name="Secretariat")
+        group.permissions.add(coordinate_all_permission())
+        user.groups.add(group)
+    client.force_login(user)
+    for method, url, data in letter_requests(world) + directory_requests(world):
+        response = _send(client, method, url, data)
+        assert response.status_code in (200, 302), (method, url, response.status_code)
+
+
+def test_an_inactive_user_with_the_permission_coordinates_nothing(world):
+    user = UserFactory(username="left-the-coalition", is_active=False)
+    user.user_permissions.add(coordinate_all_permission())
+    assert not Letter.objects.coordinated_by(user).exists()
+    assert not world["letter"].is_coordinated_by(user)
+
+
+def test_who_coordinates_a_letter(world, coordinator, other_coordinator, admin_user):
+    letter = world["letter"]
+    granted = UserFactory(username="granted")
+    granted.user_permissions.add(coordinate_all_permission())
+    granted = type(granted).objects.get(pk=granted.pk)  # permissions are cached per user object
+    assert letter.is_coordinated_by(coordinator) and letter.is_coordinated_by(admin_user)
+    assert letter.is_coordinated_by(granted)
+    assert not letter.is_coordinated_by(other_coordinator)
+    assert not letter.is_coordinated_by(UserFactory(username="staff-only", is_staff=True))
+    assert set(Letter.objects.coordinated_by(granted)) == set(Letter.objects.all())
+
+
+def test_contacts_are_visible_to_staff_only_with_the_permission(client, world):
+    from letters.access import organisations_with_visible_contacts
+
+    organisation = world["twin"]  # signed another coordinator's letter only
+    staff = UserFactory(username="plain-staff", is_staff=True)
+    assert not organisations_with_visible_contacts(staff).filter(pk=organisation.pk).exists()
+    staff.user_permissions.add(coordinate_all_permission())
+    staff = type(staff).objects.get(pk=staff.pk)
+    assert organisations_with_visible_contacts(staff).filter(pk=organisation.pk).exists()
+

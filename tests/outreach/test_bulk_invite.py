@@ -1,6 +1,5 @@
-"""Inviting 1,000 organisations returns at once, under a query budget; the worker then sends 1,000 emails."""
-
-import time
+"""Inviting 1,000 organisations returns at once (a fixed query budget, nothing sent during the request); the worker
+then sends 1,000 emails. How long it takes is measured by bench/bench_workspace.py, not asserted here."""
 
 import pytest
 from django.db import connection
@@ -13,10 +12,9 @@ from tests.outreach.helpers import run_worker
 
 ORGANISATIONS = 1000
 # The request is a fixed number of statements plus one INSERT per batch. PostgreSQL takes each table in one INSERT;
-# SQLite's driver caps a statement at 999 parameters, so the 35-column sign-on rows go in batches of 28 (36 INSERTs).
-QUERY_BUDGET = {"postgresql": 40, "sqlite": 100}
-# Rendering 1,000 emails in three languages' templates is most of it (about 1-2 s on a laptop).
-REQUEST_SECONDS = 5
+# SQLite's driver caps a statement at 999 parameters, so the 35-column sign-on rows go in batches of 28 (36 INSERTs)
+# and the 23-column outbox rows in batches of 43 (24 INSERTs).
+QUERY_BUDGET = {"postgresql": 40, "sqlite": 110}
 
 
 def directory_of(count, tag):
@@ -44,27 +42,22 @@ def test_bulk_invitation_of_1000_organisations_returns_at_once_and_the_worker_se
     client.force_login(coordinator)
 
     with django_assert_max_num_queries(QUERY_BUDGET[connection.vendor]) as queries:
-        started = time.perf_counter()
         response = client.post(f"/manage/letters/{letter.slug}/invite/", {"tags": [tag.pk]})
-        request_seconds = time.perf_counter() - started
 
     assert response.status_code == 302
-    assert request_seconds < REQUEST_SECONDS  # "returns at once": the emails are rendered, not sent
+    # "Returns at once": the emails are rendered and queued in bulk, none is sent during the request.
     assert Invitation.objects.filter(letter=letter).count() == ORGANISATIONS
     assert Signature.objects.filter(letter=letter, status=Signature.Status.INVITED).count() == ORGANISATIONS
     assert OutgoingEmail.objects.filter(state=OutgoingEmail.State.QUEUED).count() == ORGANISATIONS
     assert smtp.messages == []  # nothing was sent during the request
     assert DBTaskResult.objects.count() == ORGANISATIONS // 100  # a handful of batch tasks, not one per email
 
-    started = time.perf_counter()
     run_worker()
-    worker_seconds = time.perf_counter() - started
 
     assert len(smtp.messages) == ORGANISATIONS
     assert len({m["To"] for m in smtp.messages}) == ORGANISATIONS
     assert OutgoingEmail.objects.filter(state=OutgoingEmail.State.SENT).count() == ORGANISATIONS
     print(
         f"\nbulk invite of {ORGANISATIONS} organisations on {connection.vendor}: {len(queries)} queries "
-        f"(budget {QUERY_BUDGET[connection.vendor]}), request {request_seconds:.2f} s; "
-        f"worker sent {len(smtp.messages)} emails over SMTP in {worker_seconds:.2f} s"
+        f"(budget {QUERY_BUDGET[connection.vendor]}); worker sent {len(smtp.messages)} emails over SMTP"
     )
