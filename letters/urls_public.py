@@ -9,6 +9,11 @@ app_name = "public"
 urlpatterns = [
     path("", public.home, name="home"),
     path("letters/<slug:slug>/", public.letter_detail, name="letter"),
+    path("letters/<slug:slug>/signatories/", public.signatory_list, name="signatories"),
+    path("letters/<slug:slug>/signatories/signatories.txt", public.signatory_download, {"layout": "txt"},
+         name="signatories_txt"),
+    path("letters/<slug:slug>/signatories/signatories.csv", public.signatory_download, {"layout": "csv"},
+         name="signatories_csv"),
     path("letters/<slug:slug>/thanks/", public.thanks, name="thanks"),
     path("letters/<slug:slug>/confirm/<str:token>/", public.confirm, name="confirm"),
     path("letters/<slug:slug>/my-sign-on/<str:token>/", public.manage, name="manage"),

@@ -106,8 +106,20 @@ class Letter(models.Model):
     published_at = models.DateTimeField(_("first finalised"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # What the public page shows about the list, kept on write (letters.models.signatures.list_changed, in the
+    # transaction of each change) so that a page view reads this one row instead of counting every sign-on.
+    count_organisations = models.PositiveIntegerField(_("organisations signed"), default=0, editable=False)
+    count_individuals = models.PositiveIntegerField(_("individuals signed"), default=0, editable=False)
+    count_unnamed = models.PositiveIntegerField(_("signed, not named"), default=0, editable=False)
+    list_revision = models.PositiveBigIntegerField(_("list revision"), default=0, editable=False)
+    list_changed_at = models.DateTimeField(_("list changed"), null=True, blank=True, editable=False)
 
     objects = LetterQuerySet.as_manager()
+
+    # Written only by list_changed() (an UPDATE of their own): a save() of a Letter loaded earlier must not put
+    # back the counts it loaded.
+    LIST_STATE_FIELDS = ("count_organisations", "count_individuals", "count_unnamed", "list_revision",
+                         "list_changed_at")
 
     class Meta:
         ordering = ["-created_at"]
@@ -123,6 +135,11 @@ class Letter(models.Model):
 
         self.title = clean_text(self.title)
         self.reminder_days = clean_text(self.reminder_days)
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.attname for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname not in self.LIST_STATE_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -1,14 +1,19 @@
 """Sign-ons: one organisation's (or individual's) signature on one letter, and its history."""
 
 from django.conf import settings
+import threading
+from contextlib import contextmanager
+
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from letters.text import clean_multiline, clean_text
 
-from .directory import Organisation
+from .directory import Organisation, OrganisationName
 from .letters import InvalidTransition, Letter, _user_or_none
 
 
@@ -171,7 +176,52 @@ class Signature(models.Model):
             names = ((str(language), clean_text(name)) for language, name in self.names.items())
             self.names = {language: name for language, name in names if name}
         self.signer_email = clean_text(self.signer_email).lower()
-        super().save(*args, **kwargs)
+        if not self._changes_public_list(kwargs.get("update_fields")):
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            list_changed(self.letter_id, *([self._loaded_letter_id] if self._loaded_letter_id else []))
+        self._remember_listing()
+
+    # --- keeping the letter's list state (counts, revision) on write --------------------------------------------
+
+    # Saving only these never changes what the public list shows.
+    UNLISTED_FIELDS = frozenset({
+        "signer_name", "signer_email", "message", "flag_new_organisation", "flag_near_duplicate",
+        "flag_domain_mismatch", "match_note", "submitted_name", "note", "invited_at", "opened_at", "signed_at",
+        "confirmed_at", "declined_at", "withdrawn_at", "rejected_at", "updated_at", "language", "source",
+    })
+    _loaded_approved = False
+    _loaded_letter_id = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_listing()
+        return instance
+
+    def _remember_listing(self):
+        """What the row in the database says, as far as the public list is concerned (set on load and save)."""
+        if "status" in self.__dict__:
+            self._loaded_approved = self.status == self.Status.APPROVED
+        if "letter_id" in self.__dict__:
+            self._loaded_letter_id = self.letter_id
+
+    def _changes_public_list(self, update_fields):
+        """Whether this save may change the letter's public list or its counts: the sign-on is approved (a name,
+        section, order or consent change shows), or was approved when loaded (it leaves the list)."""
+        if update_fields is not None and set(update_fields) <= self.UNLISTED_FIELDS:
+            return False
+        return self.status == self.Status.APPROVED or self._loaded_approved
+
+    def delete(self, *args, **kwargs):
+        if not (self.status == self.Status.APPROVED or self._loaded_approved):
+            return super().delete(*args, **kwargs)
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            list_changed(self.letter_id)
+        return result
 
     def display_name(self, language=None):
         """The name as it appears on this letter in `language`: this letter's name in that language → override →
@@ -238,6 +288,83 @@ class Signature(models.Model):
         self.events.create(
             from_status=self.status, to_status=self.status, by=_user_or_none(by), reason=reason, action=action
         )
+
+
+_batch = threading.local()
+
+
+def list_changed(*letter_ids):
+    """The public list of these letters changed: recount what the page shows (approved organisations,
+    individuals, and those not named) and move the list revision on, in the caller's transaction.
+
+    Every write that can change a public list calls this (Signature.save/delete do it themselves; bulk writes
+    call it once). The first UPDATE takes the letters' row locks; the recount is a second statement so that, on
+    PostgreSQL, it sees every sign-on committed by a transaction that held the lock before us. Inside
+    batched_list_changes() the letters are only noted, and recounted once when the batch ends.
+    """
+    ids = sorted({int(pk) for pk in letter_ids if pk})
+    if not ids:
+        return
+    pending = getattr(_batch, "letters", None)
+    if pending is not None:
+        pending.update(ids)
+        return
+    from django.utils import timezone
+
+    with transaction.atomic():
+        letters = Letter.objects.filter(pk__in=ids)
+        letters.update(list_revision=F("list_revision") + 1, list_changed_at=timezone.now())
+        approved = Signature.objects.filter(letter=OuterRef("pk"), status=Signature.Status.APPROVED).order_by()
+
+        def count(queryset):
+            counted = queryset.values("letter").annotate(n=Count("pk")).values("n")
+            return Coalesce(Subquery(counted), Value(0))
+
+        letters.update(
+            count_organisations=count(approved.filter(organisation__kind=Organisation.Kind.ORGANISATION)),
+            count_individuals=count(approved.filter(organisation__kind=Organisation.Kind.INDIVIDUAL)),
+            count_unnamed=count(approved.filter(consent_public=False)),
+        )
+
+
+@contextmanager
+def batched_list_changes():
+    """One transaction in which list_changed() only notes letters; they are recounted once at the end (bulk
+    moderation: one recount for 500 approvals, and the letter's row lock taken after the sign-ons' locks)."""
+    if getattr(_batch, "letters", None) is not None:  # already batching: the outer batch recounts
+        with transaction.atomic():
+            yield
+        return
+    with transaction.atomic():
+        _batch.letters = set()
+        try:
+            yield
+            letters = _batch.letters
+        finally:
+            _batch.letters = None
+        list_changed(*letters)
+
+
+def letters_showing(organisation_id):
+    """The letters whose public list shows this organisation (an approved sign-on)."""
+    return Signature.objects.filter(organisation_id=organisation_id, status=Signature.Status.APPROVED).values_list(
+        "letter_id", flat=True)
+
+
+def _organisation_saved(sender, instance, created, raw=False, **kwargs):
+    """A directory edit (name, kind, country, affiliation…) shows on every letter the organisation signed."""
+    if not created and not raw:
+        list_changed(*letters_showing(instance.pk))
+
+
+def _display_name_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        list_changed(*letters_showing(instance.organisation_id))
+
+
+post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid="letters-list-organisation")
+post_save.connect(_display_name_changed, sender=OrganisationName, dispatch_uid="letters-list-name-saved")
+post_delete.connect(_display_name_changed, sender=OrganisationName, dispatch_uid="letters-list-name-deleted")
 
 
 class SignatureEvent(models.Model):

@@ -20,6 +20,7 @@ from letters.models import (
     Invitation, Letter, MergeRecord, Organisation, OrganisationChange, OrganisationName, Signature,
 )
 from letters.models.history import APPEARANCE_FIELDS
+from letters.models.signatures import batched_list_changes, list_changed
 
 DUPLICATES_CACHE_SECONDS = 7 * 24 * 3600
 DUPLICATES_KEY = "directory-duplicate-pairs"
@@ -171,7 +172,7 @@ def merge_organisations(keep, remove, by=None, resolutions=None, keep_names=True
     """
     resolutions = resolutions or {}
     try:
-        with transaction.atomic():
+        with transaction.atomic(), batched_list_changes():
             # Lock both rows (in id order, so two merges of the same pair cannot deadlock).
             locked = Organisation.objects.select_for_update().order_by("pk").in_bulk([keep.pk, remove.pk])
             if len(locked) != 2:
@@ -188,6 +189,7 @@ def merge_organisations(keep, remove, by=None, resolutions=None, keep_names=True
             details["aliases"] = _move_names(keep, remove)
             details["contacts"] = _move_contacts(keep, remove)
             _fill_blanks(keep, remove)
+            list_changed(*keep.signatures.values_list("letter_id", flat=True))  # names may show differently
             record = MergeRecord.objects.create(
                 kept=keep, removed_name=remove.name, removed_id=remove.pk, moved_signatures=moved,
                 details=details, by=by if by is not None and by.is_authenticated else None,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from letters.exports import SignatoryList
 from letters.models import InvalidTransition, Letter, ListSnapshot
+from letters.models.signatures import list_changed
 
 
 def _user_or_none(user):
@@ -39,6 +40,7 @@ def finalise_letter(letter, by=None, reason="", order="alphabetical", leads_firs
                 letter=locked, language=language, kind=ListSnapshot.Kind.FINAL, rows=signatory_list.as_snapshot(),
                 created_at=locked.finalised_at, created_by=_user_or_none(by),
             )
+        list_changed(locked.pk)  # the public page now prints the finalised snapshot
     letter.refresh_from_db()  # the caller's instance says "finalised" too
     return letter
 
@@ -47,6 +49,7 @@ def reopen_letter(letter, by=None, reason=""):
     """Take a finalised (or closed) letter back to open, recorded with who and why. The snapshots stay."""
     with transaction.atomic():
         Letter.objects.select_for_update().get(pk=letter.pk).reopen(by=by, reason=reason)
+        list_changed(letter.pk)  # back to the live list
     letter.refresh_from_db()
     return letter
 
@@ -69,4 +72,5 @@ def publish_addendum(letter, by=None, order="alphabetical"):
                 created_by=_user_or_none(by),
             )
             counts[language] = sum(1 for row in rows if not row.get("unnamed"))
+        list_changed(letter.pk)
     return counts

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from letters.matching import Matcher, acronym_of
 from letters.models import Letter, Organisation, OrganisationAlias, OrganisationName, Section, Signature
+from letters.models.signatures import list_changed
 from letters.models.signatures import SignatureEvent
 from letters.parsing import MAX_NAME_LENGTH, split_country
 from letters.text import clean_text, default_sort_name, normalise_name
@@ -232,6 +233,8 @@ def _write(preview, plans, by, source, reason, fields, refuse_existing):
     _save_signatures(new, by, reason, now)
     if renamed:
         Signature.objects.bulk_update(renamed, ["names", "updated_at"])
+    if new or renamed:
+        list_changed(letter.pk)  # bulk writes skip Signature.save(): the letter's counts and revision, here
     result.signatures = new
     return result
 

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from letters.models import InvalidTransition, Letter, Signature
+from letters.models.signatures import batched_list_changes, list_changed
 
 STATUS_ACTIONS = {
     "approve": Signature.Status.APPROVED,
@@ -45,7 +46,7 @@ def apply(signature, action, by, reason=""):
 def apply_many(letter, signatures, action, by, reason=""):
     """Apply `action` to each sign-on that allows it; the others are reported, not changed. One transaction."""
     outcome = Outcome()
-    with transaction.atomic():
+    with batched_list_changes():  # one transaction; the letter's counts recounted once, at the end
         locked = Signature.objects.select_for_update().filter(letter=letter, pk__in=[s.pk for s in signatures])
         for signature in locked.select_related("organisation", "letter").order_by("position", "pk"):
             try:
@@ -100,6 +101,7 @@ def move(signature, position=None, direction=None, by=None):
                 rows[pk].position = number
                 changed.append(rows[pk])
         Signature.objects.bulk_update(changed, ["position"], batch_size=500)
+        list_changed(signature.letter_id)  # the manual order is the order of a published list
         signature.position = new + 1
         reason = _("from position %(old)s to %(new)s") % {"old": old + 1, "new": new + 1}
         signature.record("moved", by=by, reason=reason)

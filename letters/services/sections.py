@@ -10,12 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from letters.models import Letter, Section, Signature
+from letters.models.signatures import list_changed
 from letters.text import clean_text
 
 
 def _touch(letter_id):
     """Headings and order are part of how the letter prints: mark the letter changed (public page caches key on it)."""
     Letter.objects.filter(pk=letter_id).update(updated_at=timezone.now())
+    list_changed(letter_id)
 
 
 def create(letter, heading, language, kind=""):

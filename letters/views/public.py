@@ -1,14 +1,19 @@
 """Public pages for partner NGOs: read a letter in their language, sign on, confirm, withdraw or correct."""
 
+import csv
 import hashlib
+import io
+import time
+import unicodedata
 from functools import lru_cache
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q, prefetch_related_objects
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import translate_url
@@ -20,7 +25,7 @@ from django.views.decorators.http import require_POST
 from coalition.middleware import client_ip as address_of
 from letters.forms.public import ListingForm, SignOnForm, browser_binding
 from letters.markdown import render_markdown
-from letters.models import Letter, LetterVersion, Organisation, Signature
+from letters.models import Letter, LetterVersion, Signature
 from letters.services import signon
 from letters.exports import SignatoryList
 
@@ -80,7 +85,8 @@ def _letter_page(request, letter, form, stamp=None):
     language = get_language()
     version = letter.version(_version_language(request, letter, language))
     show_list = letter.list_public_while_open or letter.status != Letter.Status.OPEN
-    counts, signatory_list = signatories_for_page(letter, language, show_list, stamp or page_stamp(letter.slug))
+    counts, signatory_list, listed_names = signatories_for_page(
+        letter, language, show_list, stamp or page_stamp(letter.slug))
     context = {
         "letter": letter,
         "version": version,
@@ -89,6 +95,8 @@ def _letter_page(request, letter, form, stamp=None):
         "switcher": _switcher(request, letter, version, with_versions=True),
         "counts": counts,
         "signatory_list": signatory_list,
+        "listed_names": listed_names,
+        "names_shown": min(listed_names, LETTER_PAGE_NAMES),
         "form": form,
         "started": form.timer_token() if form else None,
     }
@@ -133,45 +141,32 @@ def _translated_path(path, language):
     return translate_url(path, language)
 
 
-def signatory_counts(letter):
-    """How many have signed (approved), in one query: organisations, individuals, and those not named."""
-    approved = Q(status=Signature.Status.APPROVED)
-    return letter.signatures.aggregate(
-        organisations=Count("pk", filter=approved & Q(organisation__kind=Organisation.Kind.ORGANISATION)),
-        individuals=Count("pk", filter=approved & Q(organisation__kind=Organisation.Kind.INDIVIDUAL)),
-        unnamed=Count("pk", filter=approved & Q(consent_public=False)),
-    )
-
-
-# --- caching the letter page ---------------------------------------------------------------------------------------
-# The page is read far more often than the letter or its list change, and building it costs a row per signatory
-# and several ORM queries. So the page starts with one small query (page_stamp) that says when the letter, its
-# versions, its sign-ons and their organisations last changed; the letter (with its versions), the counts and
-# the rendered list are cached under that stamp. Any save — a sign-on approved or withdrawn, a version edited,
-# the letter closed — changes the stamp, so the next visitor sees it. Edits that save none of these rows (a
-# per-language display name, a bulk .update()) show up within PAGE_CACHE_SECONDS.
-PAGE_CACHE_SECONDS = 30
+# --- the public list, kept on write and rendered once per change --------------------------------------------------
+# A page view starts with one small query (page_stamp) reading the letter's row: when the letter and its versions
+# last changed, and the list state that every write keeps (letters.models.signatures.list_changed: the counts and a
+# revision that moves on with each change to the public list, in the transaction of the change). Nothing is
+# counted on read. The letter, the public list (built once through the one export path) and the page's first part
+# of it are cached under that stamp in the shared cache (CACHE_URL: Redis, so all workers and replicas share one
+# rendering per change); a change moves the stamp, so the next visitor sees it at once.
+PAGE_CACHE_SECONDS = 24 * 3600  # keys carry the stamp: a change never waits for expiry; this only frees memory
+LETTER_PAGE_NAMES = 200  # the letter page shows this many names, then links to the full list
+LIST_PAGE_NAMES = 200  # names per page of the full list
+BUILD_WAIT_SECONDS = 5  # how long a worker waits for another one rendering the same list before doing it itself
 
 _STAMP_SQL = """
-    SELECT l.id, l.updated_at,
-        (SELECT MAX(v.updated_at) FROM {version} v WHERE v.letter_id = l.id),
-        (SELECT COUNT(*) FROM {signature} s WHERE s.letter_id = l.id),
-        (SELECT MAX(s.updated_at) FROM {signature} s WHERE s.letter_id = l.id),
-        (SELECT MAX(o.updated_at) FROM {signature} s JOIN {organisation} o ON o.id = s.organisation_id
-            WHERE s.letter_id = l.id)
+    SELECT l.id, l.updated_at, (SELECT MAX(v.updated_at) FROM {version} v WHERE v.letter_id = l.id),
+        l.list_revision, l.count_organisations, l.count_individuals, l.count_unnamed
     FROM {letter} l WHERE l.slug = %s AND l.status <> %s
 """
 
 
 def page_stamp(slug):
-    """(letter id, then when the letter, versions, sign-ons and their organisations last changed). 404 for drafts.
+    """(letter id, when the letter and its versions last changed, list revision, counts). 404 for drafts.
 
-    Plain SQL because this runs on every page view: the same query through the ORM costs ten times as much CPU.
+    One row (and the letter's few versions), whatever the number of sign-ons. Plain SQL because this runs on every
+    page view: the same query through the ORM costs several times as much CPU.
     """
-    sql = _STAMP_SQL.format(
-        letter=Letter._meta.db_table, version=LetterVersion._meta.db_table,
-        signature=Signature._meta.db_table, organisation=Organisation._meta.db_table,
-    )
+    sql = _STAMP_SQL.format(letter=Letter._meta.db_table, version=LetterVersion._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(sql, [slug, Letter.Status.DRAFT])
         row = cursor.fetchone()
@@ -180,8 +175,33 @@ def page_stamp(slug):
     return tuple(str(value) for value in row)
 
 
+def stamp_counts(stamp):
+    """How many have signed (approved): organisations, individuals, and those not named, as kept on write."""
+    return {"organisations": int(stamp[4]), "individuals": int(stamp[5]), "unnamed": int(stamp[6])}
+
+
 def _cache_key(kind, *parts):
     return f"public-{kind}:" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
+
+
+def _build_once(key, build):
+    """cache[key], built by one worker of all those sharing the cache: the others wait for it a moment."""
+    value = cache.get(key)
+    if value is not None:
+        return value
+    lock = key + ":building"
+    if not cache.add(lock, 1, BUILD_WAIT_SECONDS * 2):
+        for _attempt in range(BUILD_WAIT_SECONDS * 20):
+            time.sleep(0.05)
+            value = cache.get(key)
+            if value is not None:
+                return value
+    try:
+        value = build()
+        cache.set(key, value, PAGE_CACHE_SECONDS)
+    finally:
+        cache.delete(lock)
+    return value
 
 
 def cached_letter(slug, stamp):
@@ -194,34 +214,181 @@ def cached_letter(slug, stamp):
     return letter
 
 
-def signatories_for_page(letter, language, show_list, stamp):
-    """(counts, the rendered letters/public/_signatory_list.html or None), fed by public_signatory_list()."""
-    key = _cache_key("signatories", language, show_list, stamp[0], stamp[1], *stamp[3:])
-    cached = cache.get(key)
-    if cached is None:
-        html = None
-        if show_list:
-            context = {"signatories": public_signatory_list(letter, language)}
-            html = render_to_string("letters/public/_signatory_list.html", context)
-        cached = (signatory_counts(letter), html)
-        cache.set(key, cached, PAGE_CACHE_SECONDS)
-    counts, html = cached
-    return counts, (None if html is None else mark_safe(html))  # noqa: S308 - the template escaped every name
+def _list_stamp(stamp):
+    """What the list depends on: the letter (status, sections), its versions (list words) and the list revision."""
+    return stamp[:4]
 
 
-def public_signatory_list(letter, language):
-    """The public list in `language` through the one export path (letters/exports.py): the letter's sections (or
-    organisations, then individuals) in locale-aware alphabetical order — the finalised snapshot once the letter
-    is finalised — and how many cannot be named. Never with contact columns. Rendered by
-    letters/public/_signatory_list.html as blocks: {"heading": …}, {"names": […]}, {"unnamed": …}."""
-    from letters.documents import list_blocks
+def public_entries(letter, language, stamp):
+    """The whole public list in `language` as of `stamp`, built once per change into the shared cache:
+    {"entries": [("heading" | "name" | "unnamed", text)…], "names": how many names}. Never contact columns."""
+    key = _cache_key("entries", language, *_list_stamp(stamp))
+    return _build_once(key, lambda: build_public_entries(letter, language))
+
+
+def build_public_entries(letter, language):
+    """The public list through the one export path (letters/exports.py SignatoryList, letters/layouts.py): the
+    letter's sections (or organisations, then individuals) in locale-aware alphabetical order — the finalised
+    snapshot once the letter is finalised — and how many cannot be named. The names as the public page prints
+    them; signers' names and emails are never read."""
+    from letters.layouts import entry_text
 
     signatories = SignatoryList(letter, language, "alphabetical", affiliation_style="comma")
-    blocks = list_blocks(signatories, "lines")
-    lists = [block for block in blocks if "names" in block]
-    for number, block in enumerate(lists):
-        block["id"] = "signatory-list" if number == 0 else f"signatory-list-{number + 1}"
-    return {"blocks": blocks, "unnamed": signatories.unnamed}
+    entries, names = [], 0
+    for kind, value in signatories.events():
+        if kind == "row":
+            entries.append(("name", entry_text(value, "lines", signatories.affiliation_style)))
+            names += 1
+        else:
+            entries.append((kind, value))
+    return {"entries": entries, "names": names}
+
+
+def _blocks(entries, unnamed_text=None):
+    """Entries as letters/public/_signatory_list.html shows them: {"heading"}, {"names": […], "id"}, {"unnamed"}.
+    `unnamed_text` is added at the end when the entries do not reach it (a first part, a page)."""
+    blocks, names, lists = [], None, 0
+    for kind, text in entries:
+        if kind == "name":
+            if names is None:
+                lists += 1
+                names = []
+                blocks.append({"names": names, "id": "signatory-list" if lists == 1 else f"signatory-list-{lists}"})
+            names.append(text)
+        else:
+            names = None
+            blocks.append({kind: text})
+    if unnamed_text and not any("unnamed" in block for block in blocks):
+        blocks.append({"unnamed": unnamed_text})
+    return blocks
+
+
+def first_part(entries, limit):
+    """The entries up to the `limit`th name; the unnamed count, when the list prints it later, is kept."""
+    shown, names = [], 0
+    for kind, text in entries:
+        if kind == "name":
+            if names == limit:
+                break
+            names += 1
+        shown.append((kind, text))
+    while shown and shown[-1][0] == "heading":  # a heading with none of its names under it
+        shown.pop()
+    unnamed = next((text for kind, text in entries if kind == "unnamed"), None)
+    return shown, unnamed
+
+
+def signatories_for_page(letter, language, show_list, stamp):
+    """(counts, the rendered letters/public/_signatory_list.html with the first names, or None, how many names)."""
+    counts = stamp_counts(stamp)
+    if not show_list:
+        return counts, None, 0
+
+    def render_first_part():
+        listed = public_entries(letter, language, stamp)
+        shown, unnamed = first_part(listed["entries"], LETTER_PAGE_NAMES)
+        context = {"signatories": {"blocks": _blocks(shown, unnamed)}}
+        return {"html": render_to_string("letters/public/_signatory_list.html", context), "names": listed["names"]}
+
+    fragment = _build_once(_cache_key("first-part", language, *_list_stamp(stamp)), render_first_part)
+    return counts, mark_safe(fragment["html"]), fragment["names"]  # noqa: S308 - the template escaped every name
+
+
+def _search_key(text):
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _public_list_or_404(request, slug):
+    stamp = page_stamp(slug)
+    letter = cached_letter(slug, stamp)
+    if not (letter.list_public_while_open or letter.status != Letter.Status.OPEN):
+        raise Http404
+    language = get_language()
+    return letter, language, stamp, public_entries(letter, language, stamp)
+
+
+def signatory_list(request, slug):
+    """The whole public list, paginated and searchable (?q=…&page=…): the names the letter page starts with."""
+    letter, language, stamp, listed = _public_list_or_404(request, slug)
+    query = request.GET.get("q", "").strip()[:200]
+    entries = listed["entries"]
+    if query:
+        wanted = _search_key(query)
+        entries = [entry for entry in entries if entry[0] == "heading" or (
+            entry[0] == "name" and wanted in _search_key(entry[1]))]
+    # Each name with the heading it stands under, so that every page shows its names' headings.
+    rows, heading = [], None
+    for kind, text in entries:
+        if kind == "heading":
+            heading = text
+        elif kind == "name":
+            rows.append((heading, text))
+    page = Paginator(rows, LIST_PAGE_NAMES).get_page(request.GET.get("page"))
+    page_entries, current = [], None
+    for heading, text in page.object_list:
+        if heading != current and heading is not None:
+            page_entries.append(("heading", heading))
+        current = heading
+        page_entries.append(("name", text))
+    # The unnamed count closes the list: on its last page.
+    unnamed = None if page.has_next() else next((text for kind, text in listed["entries"] if kind == "unnamed"), None)
+    prefetch_related_objects([letter], "versions")
+    version = letter.version(_version_language(request, letter, language))
+    context = {
+        "letter": letter, "version": version, "switcher": _switcher(request, letter, version),
+        "counts": stamp_counts(stamp), "query": query, "page": page, "total": listed["names"],
+        "signatories": {"blocks": _blocks(page_entries, unnamed)},
+    }
+    return render(request, "letters/public/signatories.html", context)
+
+
+def signatory_download(request, slug, layout):
+    """The public list as plain text (one name a line, headings, the unnamed count) or CSV — only what the public
+    page shows: listed names, never signers' names or emails; those not named are counted, not named."""
+    letter, language, stamp, listed = _public_list_or_404(request, slug)
+    base = f"{letter.slug}-signatories-{language}"
+    if layout == "csv":
+        content, content_type, filename = _public_csv(listed["entries"], language), "text/csv", f"{base}.csv"
+    else:
+        content, content_type, filename = _public_text(listed["entries"]), "text/plain", f"{base}.txt"
+    response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _public_text(entries):
+    from letters.text import neutralise_line
+
+    lines, first = [], True
+    for kind, text in entries:
+        if kind != "name" and not first:
+            lines.append("")
+        lines.append(neutralise_line(text))
+        first = False
+    return "\ufeff" + "\n".join(lines) + ("\n" if lines else "")
+
+
+def _public_csv(entries, language):
+    from django.utils import translation
+
+    from letters.text import export_cell
+
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel reads the accents right
+    writer = csv.writer(buffer)
+    with translation.override(language):
+        writer.writerow([_("No."), _("Name"), _("Section")])
+    number, heading = 0, ""
+    for kind, text in entries:
+        if kind == "heading":
+            heading = text
+        elif kind == "name":
+            number += 1
+            writer.writerow([number, export_cell(text), export_cell(heading)])
+        else:
+            writer.writerow(["", export_cell(text), ""])
+    return buffer.getvalue()
 
 
 def thanks(request, slug):
