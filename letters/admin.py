@@ -275,3 +275,18 @@ class OrganisationChangeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(models.ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Background exports: read-only here (the file holds signers' data only when asked with contacts)."""
+
+    list_display = ["letter", "language", "layout", "status", "progress", "total", "requested_by", "created_at"]
+    list_filter = ["status", "layout"]
+    list_select_related = ["letter", "requested_by"]
+    exclude = ["content"]
+    readonly_fields = [f for f in ("letter", "language", "layout", "options", "status", "progress", "total",
+                                   "filename", "content_type", "error", "requested_by", "created_at", "finished_at")]
+
+    def has_add_permission(self, request):
+        return False

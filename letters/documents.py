@@ -236,8 +236,11 @@ BINARY_TYPES = {
 }
 
 
-def export_output(signatory_list, layout, list_layout="lines", bom=False):
-    """The list in `layout`, ready to send to a browser or a file (the dashboard, the admin and the CLI)."""
+def export_output(signatory_list, layout, list_layout="lines", bom=False, progress=None):
+    """The list in `layout`, ready to send to a browser or a file (the dashboard, the admin and the CLI).
+
+    `progress(rows_done)`: called now and then while an XLSX is written (background exports, letters.tasks).
+    """
     base = document_filename(signatory_list, "")[:-1]
     if layout in TEXT_LAYOUTS:
         content_type, extension = TEXT_TYPES.get(layout, ("text/plain", "txt"))
@@ -249,15 +252,16 @@ def export_output(signatory_list, layout, list_layout="lines", bom=False):
         return Output(iter_json(signatory_list), "application/json", f"{base}.json", False)
     if layout not in BINARY_TYPES:
         raise ExportError(gettext("Unknown layout “%(layout)s”.") % {"layout": layout})
-    return Output([_binary(signatory_list, layout, list_layout)], BINARY_TYPES[layout], f"{base}.{layout}", True)
+    return Output([_binary(signatory_list, layout, list_layout, progress)], BINARY_TYPES[layout],
+                  f"{base}.{layout}", True)
 
 
-def _binary(signatory_list, layout, list_layout):
+def _binary(signatory_list, layout, list_layout, progress=None):
     if layout == "pdf":
         return render_pdf(signatory_list, list_layout)
     buffer = io.BytesIO()
     if layout == "xlsx":
-        write_xlsx(signatory_list, buffer)
+        write_xlsx(signatory_list, buffer, progress=progress)
     else:
         write_docx(signatory_list, buffer, list_layout)
     return buffer.getvalue()

@@ -11,6 +11,7 @@ letter = "letters/<slug:slug>/exports/"
 urlpatterns = [
     path(letter, exports.letter_exports, name="letter"),
     path(letter + "download/", exports.download, name="download"),
+    path(letter + "background/<int:job_id>/", exports.job_download, name="job"),
     path(letter + "finalise/", exports.finalise, name="finalise"),
     path(letter + "reopen/", exports.reopen, name="reopen"),
     path(letter + "addendum/", exports.addendum, name="addendum"),

@@ -2,6 +2,6 @@
 a background task. `core` has the machinery; one short function per email lives in `signon` and `outreach`.
 """
 
-from .core import deliver, queue_email, render_email
+from .core import deliver, ensure_rendered, queue_email, queue_unrendered, render_email
 
-__all__ = ["deliver", "queue_email", "render_email"]
+__all__ = ["deliver", "ensure_rendered", "queue_email", "queue_unrendered", "render_email"]

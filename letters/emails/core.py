@@ -58,6 +58,58 @@ def queue_email(kind, to, template, context, language, dedupe_key=None, **links)
     return email
 
 
+# --- Rendered by the worker ------------------------------------------------------------------------------
+#
+# Some emails are written to the outbox unrendered: the row holds what rendering needs (kind, language, the linked
+# sign-on) and an empty body; the worker renders it when it claims the row (_claim), and the rendered subject and
+# bodies are committed with the claim, so every retry sends the same text with the same Message-ID. This keeps
+# template rendering (and the queries it needs) out of the sign-on request. The outbox guarantees are unchanged:
+# the row is still written in the sign-on's transaction. RENDERED_BY_WORKER maps such a kind to a function that
+# takes the row and returns (template, context, language), or a str: the reason the email must not go out any more.
+RENDERED_BY_WORKER = {"signon-confirm": "letters.emails.signon.confirmation_for"}
+
+
+def queue_unrendered(kind, to, language, **links):
+    """Write an email of a RENDERED_BY_WORKER kind to the outbox, to be rendered when sent; send after commit.
+
+    One INSERT and no savepoint: no template is rendered and nothing else is read here.
+    """
+    assert kind in RENDERED_BY_WORKER, kind
+    email = OutgoingEmail.objects.create(kind=kind, to=to, subject="", body_text="", language=language, **links)
+    transaction.on_commit(lambda: _enqueue(email.pk))
+    return email
+
+
+def is_unrendered(email):
+    return not email.body_text and email.kind in RENDERED_BY_WORKER
+
+
+def render_queued(email):
+    """Render an unrendered outbox email into its row (subject, bodies, language), unsaved; returns "" when done
+    (or nothing to do), else the reason it must not be sent."""
+    if not is_unrendered(email):
+        return ""
+    from django.utils.module_loading import import_string
+
+    prepared = import_string(RENDERED_BY_WORKER[email.kind])(email)
+    if isinstance(prepared, str):
+        return prepared
+    template, context, language = prepared
+    subject, text, html = render_email(template, {**context, "language": language}, language)
+    email.subject, email.body_text, email.body_html, email.language = subject[:300], text, html, language
+    return ""
+
+
+def ensure_rendered(email):
+    """Render a still-unrendered queued email and store the result (what the worker would send); returns the email.
+
+    For previews and tests: the worker does the same under its claim (see _claim).
+    """
+    if is_unrendered(email) and not render_queued(email):
+        email.save(update_fields=["subject", "body_text", "body_html", "language"])
+    return email
+
+
 def _enqueue(email_id, run_after=None):
     from letters.tasks import send_email
 
@@ -151,12 +203,23 @@ def _claim(email_id):
             email.save(update_fields=["state", "last_error"])
             logger.info("email %s (%s) not sent: %s", email.pk, email.kind, reason)
             return Outcome.SKIPPED
+        rendered = is_unrendered(email)
+        if rendered:
+            reason = render_queued(email)  # rendered once, under the claim: every retry sends the same text
+            if reason:
+                email.state, email.last_error = OutgoingEmail.State.FAILED, reason
+                email.save(update_fields=["state", "last_error"])
+                logger.info("email %s (%s) not sent: %s", email.pk, email.kind, reason)
+                return Outcome.SKIPPED
         email.attempts += 1
         email.claimed_at, email.lease_until = now, now + timedelta(seconds=lease_seconds())
         email.handed_over_at = None
         if not email.message_id:
             email.message_id = make_message_id(email)
-        email.save(update_fields=["attempts", "claimed_at", "lease_until", "handed_over_at", "message_id"])
+        fields = ["attempts", "claimed_at", "lease_until", "handed_over_at", "message_id"]
+        if rendered:
+            fields += ["subject", "body_text", "body_html", "language"]
+        email.save(update_fields=fields)
     return email
 
 

@@ -1,13 +1,15 @@
 from .directory import Contact, Organisation, OrganisationAlias, OrganisationName, Tag
+from .exports import ExportJob
 from .history import OrganisationChange
 from .letters import InvalidTransition, Letter, LetterEvent, LetterVersion, ListSnapshot
 from .sections import Section
 from .outreach import EmailSuppression, Invitation, MergeRecord, OutgoingEmail, Throttle
-from .signatures import Signature, SignatureEvent
+from .signatures import Signature, SignatureEvent, batched_list_changes, list_changed
 
 __all__ = [
     "Contact",
     "EmailSuppression",
+    "ExportJob",
     "InvalidTransition",
     "Invitation",
     "Letter",
@@ -25,4 +27,6 @@ __all__ = [
     "SignatureEvent",
     "Tag",
     "Throttle",
+    "batched_list_changes",
+    "list_changed",
 ]

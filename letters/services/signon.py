@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
@@ -52,10 +53,47 @@ def mailbox_key(email):
     return f"{local}@{domain}"
 
 
-def _allow(key, capacity):
+def _allow(key, capacity, per_seconds=3600):
     if capacity <= 0:
         return True
-    return Throttle.allow(key[:200], capacity)
+    if connection.vendor not in _TAKE_TOKEN_SQL:
+        return Throttle.allow(key[:200], capacity, per_seconds)
+    return _take_token(key[:200], capacity, per_seconds)
+
+
+# Throttle.allow's token bucket in one statement (it takes two, plus a savepoint for a new bucket): insert a new
+# bucket with one token taken, or refill and take one from an existing bucket only if at least one token is
+# there. A row comes back when a token was taken; none when the bucket is empty (then the row is not touched).
+# The upsert locks the row, so concurrent sign-ons from one address still count correctly across processes.
+_TAKE_TOKEN_SQL = {
+    "postgresql": """
+        INSERT INTO {table} AS t (key, tokens, updated_at) VALUES (%(key)s, %(capacity)s - 1, %(now)s)
+        ON CONFLICT (key) DO UPDATE
+            SET tokens = LEAST(%(capacity)s, t.tokens + EXTRACT(EPOCH FROM (%(now)s - t.updated_at)) * %(rate)s) - 1,
+                updated_at = %(now)s
+            WHERE LEAST(%(capacity)s, t.tokens + EXTRACT(EPOCH FROM (%(now)s - t.updated_at)) * %(rate)s) >= 1
+        RETURNING id""",
+    "sqlite": """
+        INSERT INTO {table} AS t (key, tokens, updated_at) VALUES (%(key)s, %(capacity)s - 1, %(now)s)
+        ON CONFLICT (key) DO UPDATE
+            SET tokens = MIN(%(capacity)s, t.tokens + (julianday(%(now)s) - julianday(t.updated_at)) * 86400.0
+                             * %(rate)s) - 1,
+                updated_at = %(now)s
+            WHERE MIN(%(capacity)s, t.tokens + (julianday(%(now)s) - julianday(t.updated_at)) * 86400.0
+                      * %(rate)s) >= 1
+        RETURNING id""",
+}
+
+
+def _take_token(key, capacity, per_seconds):
+    now = timezone.now()
+    params = {
+        "key": key, "capacity": float(capacity), "rate": capacity / per_seconds,
+        "now": now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE_TOKEN_SQL[connection.vendor].format(table=Throttle._meta.db_table), params)
+        return cursor.fetchone() is not None
 
 
 # --- the directory index -----------------------------------------------------------------------------------------
@@ -148,17 +186,30 @@ def sign_on(letter, data, language, invitation=None):
     """
     if not letter.is_open:  # the caller loaded `letter` for this request
         raise SignOnClosed
+    try:
+        return _sign_on(letter, data, language, invitation, optimistic=True)
+    except IntegrityError:
+        # This organisation had signed already (a second submission), or someone attached to it under another
+        # spelling a moment ago: everything was rolled back; again, this time reading the sign-on first.
+        return _sign_on(letter, data, language, invitation, optimistic=False)
+
+
+def _sign_on(letter, data, language, invitation, optimistic):
+    """One try of sign_on(). `optimistic`: insert the sign-on of a known organisation without looking first or
+    a savepoint (the usual case: it has not signed this letter yet); a duplicate raises IntegrityError, which
+    rolls back this transaction, and sign_on() tries again the careful way (_attach)."""
     with transaction.atomic():
-        _serialise(_lock_key(data, invitation))
+        sections = _serialise(_lock_key(data, invitation), letter, data)
         # Matching notes are read by coordinators: written in the site's language, not the signer's.
         with translation.override(settings.LANGUAGE_CODE):
             organisation, flags, is_new = _organisation_for(data, invitation)
-        if is_new:  # created in this transaction: nobody can have signed for it yet
-            result = _create(letter, organisation, flags, data, language, invitation)
+        if is_new or optimistic:  # is_new: created in this transaction, nobody can have signed for it yet
+            result = _create(letter, organisation, flags, data, language, invitation, sections)
         else:
-            result = _attach(letter, organisation, flags, data, language, invitation)
-        if (result.is_new_submission or _same_signer_again(result.signature, data)) and not _confirmation_sent_lately(
-            result.signature
+            result = _attach(letter, organisation, flags, data, language, invitation, sections)
+        if result.outcome == "created" or (  # a sign-on created just now has no emails yet: nothing to look up
+            (result.is_new_submission or _same_signer_again(result.signature, data))
+            and not _confirmation_sent_lately(result.signature)
         ):
             signon_emails.send_confirmation(result.signature)
         signature = result.signature
@@ -174,8 +225,11 @@ def _lock_key(data, invitation):
     return f"signon:org:{normalise_name(data['organisation_name'])}"
 
 
-def _serialise(key):
-    """Make sign-ons for the same organisation name wait for each other until commit.
+def _serialise(key, letter, data):
+    """Make sign-ons for the same organisation name wait for each other until commit; return the sign-on's
+    possible sections ({"chosen": id or None, <organisation kind>: id or None, …}, see _section_for).
+
+    One statement for both (on SQLite only the sections): a sign-on's queries are counted.
 
     Without this, 20 people submitting one new organisation at once would each see "not in the directory" and
     create 20 organisations. A PostgreSQL advisory lock on the *name* (not a row lock on the Letter) is used
@@ -183,9 +237,28 @@ def _serialise(key):
     organisations still run in parallel. The one-signature-per-letter rule itself is a database constraint
     (see _attach). SQLite needs nothing: its IMMEDIATE transactions already let one writer in at a time.
     """
+    columns, params = [], []
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+        columns.append("(SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(%s, 0)))")
+        params.append(key)
+    sections = {kind: letter.sections.for_kind(kind) for kind in Organisation.Kind.values}
+    chosen = getattr(data.get("section"), "pk", data.get("section"))
+    sections["chosen"] = letter.sections.filter(pk=chosen, public_choice=True) if chosen else letter.sections.none()
+    names = []
+    for name, queryset in sections.items():
+        try:
+            sql, sql_params = queryset.values("pk")[:1].query.sql_with_params()
+        except EmptyResultSet:
+            continue
+        columns.append(f"({sql})")
+        params.extend(sql_params)
+        names.append(name)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        row = cursor.fetchone()
+    found = dict.fromkeys([*Organisation.Kind.values, "chosen"])
+    found.update(zip(names, row[-len(names):] if names else ()))
+    return found
 
 
 @dataclass
@@ -269,43 +342,39 @@ def _new_organisation(data, kind):
     return Organisation.objects.create(kind=kind, needs_review=True, **fields)
 
 
-def _attach(letter, organisation, flags, data, language, invitation):
+def _attach(letter, organisation, flags, data, language, invitation, sections):
     """Create the sign-on, or record a new submission on the existing one (the unique constraint decides)."""
     existing = Signature.objects.select_for_update().filter(letter=letter, organisation=organisation).first()
     if existing is None:
         try:
             with transaction.atomic():
-                return _create(letter, organisation, flags, data, language, invitation)
+                return _create(letter, organisation, flags, data, language, invitation, sections)
         except IntegrityError:
             # Someone attached to the same organisation under another spelling a moment ago.
             existing = Signature.objects.select_for_update().get(letter=letter, organisation=organisation)
     return _resubmit(existing, flags, data, language, invitation)
 
 
-def _create(letter, organisation, flags, data, language, invitation):
-    signature = _new_signature(letter, organisation, flags, data, language, invitation)
+def _create(letter, organisation, flags, data, language, invitation, sections):
+    signature = _new_signature(letter, organisation, flags, data, language, invitation, sections)
     signature.save()
     signature.record("signed", reason=_source_reason(invitation))
     return SignOnResult(signature, "created")
 
 
-def _new_signature(letter, organisation, flags, data, language, invitation):
+def _new_signature(letter, organisation, flags, data, language, invitation, sections):
     signature = Signature(letter=letter, organisation=organisation, status=Signature.Status.PENDING)
     signature.source = Signature.Source.INVITATION if invitation else Signature.Source.WEB
     signature.signed_at = timezone.now()
-    signature.section = _section_for(letter, organisation, data)
+    signature.section_id = _section_for(organisation, sections)
     _apply_submission(signature, flags, data, language)
     return signature
 
 
-def _section_for(letter, organisation, data):
-    """The section the signer chose (one offered on this letter's form), else the first for their kind, if any."""
-    chosen = data.get("section")
-    if chosen:
-        section = letter.sections.filter(pk=chosen, public_choice=True).first()
-        if section is not None:
-            return section
-    return letter.sections.for_kind(organisation.kind).first()
+def _section_for(organisation, sections):
+    """The section the signer chose (one offered on this letter's form), else the first for their kind, if any
+    (the ids read by _serialise)."""
+    return sections["chosen"] or sections.get(organisation.kind)
 
 
 def _apply_submission(signature, flags, data, language):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from letters.emails import signon as signon_emails
 from letters.emails.core import send_due
+from letters.emails import ensure_rendered
 from letters.models import Invitation, OutgoingEmail, Signature
 from letters.services import invitations as service
 from letters.services.invitations import LetterNotOpen, select_organisations, send_invitations
@@ -127,7 +128,8 @@ def test_the_signers_confirmation_follows_the_same_language_rule(coordinator):
     letter = LetterFactory(languages=["fr"], default_language="fr", coordinators=[coordinator])
     signature = SignatureFactory(letter=letter, status=Signature.Status.PENDING, language="es")
     signon_emails.send_confirmation(signature)
-    assert OutgoingEmail.objects.get(kind="signon-confirm").language == "fr"
+    # Rendered (and its language settled) by the worker when it sends it: see letters.emails.core.queue_unrendered.
+    assert ensure_rendered(OutgoingEmail.objects.get(kind="signon-confirm")).language == "fr"
 
 
 def test_a_personal_link_opened_within_a_minute_of_delivery_is_not_counted_as_opened(client, letter, coordinator):

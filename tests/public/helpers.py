@@ -1,5 +1,6 @@
 """Helpers for the public sign-on tests: what a partner types, and reading links out of emails."""
 
+from letters.emails import ensure_rendered
 from letters.models import OutgoingEmail
 
 
@@ -26,7 +27,10 @@ def sign(client, letter, language="en", **overrides):
 
 
 def last_email_to(address):
-    return OutgoingEmail.objects.filter(to=address).order_by("-pk").first()
+    """The latest outbox email to `address`, rendered as the worker would send it (confirmations are queued
+    unrendered: see letters.emails.core.queue_unrendered)."""
+    email = OutgoingEmail.objects.filter(to=address).order_by("-pk").first()
+    return ensure_rendered(email) if email is not None else None
 
 
 def link_from(body, kind):

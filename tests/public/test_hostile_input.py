@@ -6,6 +6,7 @@ import unicodedata
 import pytest
 from django.utils.html import escape
 
+from letters.emails import ensure_rendered
 from letters.models import Organisation, OutgoingEmail, Signature
 from tests.public.helpers import sign
 
@@ -89,7 +90,7 @@ def test_hostile_input_is_refused_or_stored_safely(client, open_letter, coordina
 
 def test_markup_in_a_signers_name_is_escaped_in_the_html_email_and_plain_in_the_text(client, open_letter):
     sign(client, open_letter, signer_name=SCRIPT, organisation_name="Fish & Chips Rights")
-    email = OutgoingEmail.objects.get()
+    email = ensure_rendered(OutgoingEmail.objects.get())  # rendered as the worker sends it
     assert SCRIPT not in email.body_html and "&lt;script&gt;" in email.body_html
     assert "Fish &amp; Chips Rights" in email.body_html
     assert f"Hello {SCRIPT}," in email.body_text  # text/plain is not HTML: no entities

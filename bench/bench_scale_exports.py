@@ -1,0 +1,46 @@
+"""Exports at scale (issue 11): CSV download and XLSX of 100,000 rows — CPU s, wall s, memory growth.
+
+Usage: .venv/bin/python bench/bench_scale_exports.py [--sizes 100000] [--repeat 3]
+Uses DATABASE_URL if set, else bench_exports.py's SQLite file. Each measurement runs in a fresh process (see
+bench_exports.measure), so the memory figure is the growth of that process's peak resident set during one export.
+Targets: CSV ≤ 1 s CPU and < 30 MB growth; XLSX ≤ 5 s CPU. Prints figures only; nothing here is a test.
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_exports  # noqa: E402  (sets DJANGO_SETTINGS_MODULE and the default DATABASE_URL)
+
+TARGETS = {"csv-download": (1.0, 30.0), "xlsx": (5.0, None)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", type=int, default=[100_000])
+    parser.add_argument("--repeat", type=int, default=3, help="Timed runs per export (the median is printed).")
+    parser.add_argument("--language", default="fr")
+    args = parser.parse_args()
+    bench_exports.setup_django()
+    print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]}   load average: {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPUs")
+    print(f"{'rows':>8} {'export':<13} {'CPU s':>7} {'wall s':>7} {'RSS+ MB':>8} {'output MB':>9}  target")
+    for size in args.sizes:
+        bench_exports.ensure_data(size)
+        for layout, (cpu_limit, memory_limit) in TARGETS.items():
+            runs = sorted(
+                (bench_exports.measure(size, layout, args.language, False, "alphabetical") for _ in range(args.repeat)),
+                key=lambda run: run["cpu"],
+            )
+            run = runs[len(runs) // 2]
+            ok = run["cpu"] <= cpu_limit and (memory_limit is None or run["rss_growth_mb"] < memory_limit)
+            target = f"CPU ≤ {cpu_limit:g} s" + (f", RSS growth < {memory_limit:g} MB" if memory_limit else "")
+            print(f"{size:>8} {layout:<13} {run['cpu']:>7.2f} {run['seconds']:>7.2f} {run['rss_growth_mb']:>8.1f} "
+                  f"{run['bytes'] / 2**20:>9.1f}  {'ok' if ok else 'MISSED'} ({target})", flush=True)
+
+
+if __name__ == "__main__":
+    main()
