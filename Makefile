@@ -47,6 +47,8 @@ bench: install
 	$(BIN)/python bench/bench_public.py
 	$(BIN)/python bench/bench_workspace.py --postgres
 	$(BIN)/python bench/bench_exports.py
+	$(BIN)/python bench/bench_lists.py --postgres
+	$(BIN)/python bench/bench_scale.py
 
 messages: install
 	$(BIN)/python manage.py makemessages -l fr -l es --no-obsolete --no-location --no-wrap --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles

@@ -104,6 +104,17 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A task worker and the web process share the file: wait for locks instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+
+# CACHE_URL=redis://host:6379/0 gives every worker and replica one shared cache (Django's own RedisCache): the public
+# letter page and its list are rendered once per change, not once per process. Unset: local memory per process.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "coalition")}}
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address (got {CACHE_URL.split(':')[0]}://…).")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -272,3 +283,13 @@ LOGGING = {
 # email lasts before the sweep may take it back, and when a task row a killed worker left "running" is closed.
 EMAIL_LEASE_SECONDS = envint("EMAIL_LEASE_SECONDS", 300)
 TASKS_RUNNING_TIMEOUT = envint("TASKS_RUNNING_TIMEOUT", 3600)
+
+# Observability (coalition/observability.py, README "Observability"): LOG_REQUESTS_JSON=1 writes one JSON line per
+# request (time, method, path, status, duration, query count) to stdout; METRICS_TOKEN enables /metrics (Prometheus
+# format, `Authorization: Bearer <token>`; 404 while unset). The middleware goes first so it times the whole stack.
+LOG_REQUESTS_JSON = envbool("LOG_REQUESTS_JSON", False)
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+MIDDLEWARE.insert(0, "coalition.observability.RequestObservabilityMiddleware")
+LOGGING["formatters"] = {**LOGGING.get("formatters", {}), "bare": {"format": "%(message)s"}}
+LOGGING["handlers"]["request_lines"] = {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "bare"}
+LOGGING["loggers"]["coalition.requests"] = {"handlers": ["request_lines"], "level": "INFO", "propagate": False}

@@ -130,7 +130,13 @@ def test_behind_proxy_means_one_trusted_hop_by_default(monkeypatch):
         importlib.reload(project_settings)
 
 
-def test_docker_compose_publishes_the_web_port_on_loopback_only():
-    compose = (ROOT / "docker-compose.yml").read_text()
-    assert '"127.0.0.1:8000:8000"' in compose
-    assert '"8000:8000"' not in compose
+def test_docker_compose_publishes_only_the_proxy_and_on_loopback_by_default():
+    """The app port is never published (clients could bypass the proxy and forge X-Forwarded-For); the proxy's
+    is bound to 127.0.0.1 unless PROXY_BIND says otherwise."""
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    published = {name: service["ports"] for name, service in services.items() if service.get("ports")}
+    assert list(published) == ["proxy"]
+    assert all(str(port).startswith("${PROXY_BIND:-127.0.0.1}:") for port in published["proxy"])
+    assert "8000:8000" not in (ROOT / "docker-compose.yml").read_text()
