@@ -117,6 +117,9 @@ class Matcher:
             lengths = np.fromiter((len(key) for key in self._processed), dtype=np.int64, count=len(self._keys))
             self._by_length = np.argsort(lengths, kind="stable")
             self._lengths = lengths[self._by_length].tolist()
+            # The same keys in length order: a group's candidates are then one contiguous slice (no per-key copy).
+            self._processed_by_length = [self._processed[j] for j in self._by_length]
+            self._sorted_by_length = [self._sorted[j] for j in self._by_length]
         return self._keys
 
     def _same_base(self, name):
@@ -203,8 +206,8 @@ class Matcher:
         plain = [query for _i, query in group]
         if len(candidates):
             tokens = [" ".join(sorted(query.split())) for query in plain]
-            processed = [self._processed[j] for j in candidates]
-            sorted_keys = [self._sorted[j] for j in candidates]
+            processed = self._processed_by_length[start:end]
+            sorted_keys = self._sorted_by_length[start:end]
             scores = np.maximum(
                 process.cdist(plain, processed, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32, workers=-1),
                 process.cdist(tokens, sorted_keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32,
