@@ -209,12 +209,12 @@ class Matcher:
             processed = self._processed_by_length[start:end]
             sorted_keys = self._sorted_by_length[start:end]
             scores = np.maximum(
-                process.cdist(plain, processed, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32, workers=-1),
-                process.cdist(tokens, sorted_keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32,
+                process.cdist(plain, processed, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=-1),
+                process.cdist(tokens, sorted_keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8,
                               workers=-1),
             )
         else:
-            scores = np.zeros((len(group), 0), dtype=np.float32)
+            scores = np.zeros((len(group), 0), dtype=np.uint8)
         keys = self._keys
         for (i, query), row in zip(group, scores):
             hits = np.nonzero(row)[0]
