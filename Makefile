@@ -29,7 +29,8 @@ run: install
 	@echo "  Admin:                 http://$(HOST):$(PORT)/admin/    login: admin / coalition-admin"
 	@echo "  Emails are printed in this terminal (console backend). Stop with Ctrl-C."
 	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
+	@# Email links point where this server listens (a custom PORT too), unless SITE_URL says otherwise.
+	@trap 'kill 0' INT TERM EXIT; export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
 	$(BIN)/python manage.py run_worker --no-reload --interval 1 & \
 	$(BIN)/python manage.py run_scheduler & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
