@@ -3,27 +3,33 @@
 import csv
 import hashlib
 import io
+import re
 import time
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import translate_url
+from django.utils.crypto import salted_hmac
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coalition.middleware import client_ip as address_of
-from letters.forms.public import ListingForm, SignOnForm, browser_binding
+from letters.forms.public import ListingForm, SignOnForm, browser_binding, fill_timer_token
 from letters.markdown import render_markdown
 from letters.models import Letter, LetterVersion, Signature
 from letters.services import signon
@@ -48,6 +54,11 @@ def letter_detail(request, slug):
         # A successful sign-on never shows the text: its language versions are only read if the form comes back.
         return _sign(request, get_letter_for_public(slug, with_versions=False))
     stamp = page_stamp(slug)
+    page_key = _page_key(request, stamp)
+    if page_key is not None:
+        response = _cached_page(request, page_key)
+        if response is not None:
+            return response
     letter = cached_letter(slug, stamp)
     form = None
     if letter.is_open:
@@ -55,7 +66,9 @@ def letter_detail(request, slug):
         form = SignOnForm(
             letter=letter, initial=signon.initial_from_invitation(invitation), binding=browser_binding(request)
         )
-    return _letter_page(request, letter, form, stamp)
+        if invitation is not None:
+            page_key = None  # the form is filled in for this visitor
+    return _letter_page(request, letter, form, stamp, page_key=page_key)
 
 
 def _sign(request, letter):
@@ -80,7 +93,7 @@ def _sign(request, letter):
     return redirect("public:thanks", slug=letter.slug)
 
 
-def _letter_page(request, letter, form, stamp=None):
+def _letter_page(request, letter, form, stamp=None, page_key=None):
     prefetch_related_objects([letter], "versions")
     language = get_language()
     version = letter.version(_version_language(request, letter, language))
@@ -100,6 +113,8 @@ def _letter_page(request, letter, form, stamp=None):
         "form": form,
         "started": form.timer_token() if form else None,
     }
+    if page_key is not None and not (form is not None and (form.is_bound or form.initial or letter.offer_sections)):
+        return _render_page_for_cache(request, letter, form, context, page_key)
     return render(request, "letters/public/letter.html", context)
 
 
@@ -139,6 +154,105 @@ def _switcher(request, letter, version, with_versions=False):
 @lru_cache(maxsize=4096)
 def _translated_path(path, language):
     return translate_url(path, language)
+
+
+# --- the whole letter page, rendered once per change --------------------------------------------------------------
+# What an anonymous visitor without messages or an invitation sees is the same for everyone but two tokens: the
+# CSRF token (masked anew for each response) and the form's fill-time token (its own time, nonce and browser
+# binding, letters/forms/public.py). The page is rendered once per (stamp, language, path, ?version=) with
+# placeholders in their place, kept in the shared cache, and each request fills in fresh tokens: one cache read and
+# two string replacements instead of a template render. The placeholders are derived from SECRET_KEY, so no text a
+# coordinator writes can contain them; a page in which they appear anywhere but in their own <input> is not cached.
+# A letter whose deadline passes after the page was cached is rendered again (the entry records what it showed).
+# Sign-on forms with a section choice, bound forms (a POST with errors), invitations, messages and logged-in users
+# take the ordinary path.
+_VERSION_PARAM = re.compile(r"[A-Za-z-]{0,10}")
+
+
+@lru_cache(maxsize=4)
+def _placeholders(secret):
+    return {name: "page-" + salted_hmac("letters.public.page-placeholder", name, secret=secret).hexdigest()[:32]
+            for name in ("csrf", "started")}
+
+
+def _page_placeholders():
+    return _placeholders(settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=1)
+def _release():
+    """What the cached page's markup depends on besides the data: the templates, the translations and the static
+    files' hashed names (the cache is shared and outlives a deploy). Read once per process."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    files = [*sorted((base / "templates").rglob("*.html")), *sorted(base.glob("locale/*/LC_MESSAGES/*.mo")),
+             Path(settings.STATIC_ROOT) / "staticfiles.json", Path(__file__).resolve().parent.parent / "forms/public.py"]
+    for path in files:
+        try:
+            digest.update(str(path).encode() + path.read_bytes())
+        except OSError:
+            continue
+    return digest.hexdigest()[:16]
+
+
+def _page_key(request, stamp):
+    """The cache key of this request's letter page, or None when it must be rendered for this visitor."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    version = ""
+    if request.GET:
+        if len(request.GET) > 1 or "version" not in request.GET:
+            return None
+        version = request.GET.get("version", "")
+        if not _VERSION_PARAM.fullmatch(version):
+            return None
+    # No session is created by these checks: without a session cookie nothing is read from the database.
+    if request.session.get(signon.INVITATION_SESSION_KEY) or request.user.is_authenticated:
+        return None
+    if len(get_messages(request)):
+        return None
+    return _cache_key("page", _release(), get_language(), request.path, version, *stamp)
+
+
+def _cached_page(request, key):
+    """The cached page with this request's tokens filled in, or None (not cached, or the letter closed since)."""
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    if entry["open"] != (entry["status_open"] and not (entry["deadline"] and entry["deadline"] < time.time())):
+        return None  # the deadline passed since the page was cached
+    return _fill_page(request, entry)
+
+
+def _fill_page(request, entry):
+    html = entry["html"]
+    placeholders = _page_placeholders()
+    if entry["form"]:
+        html = html.replace(placeholders["started"], escape(fill_timer_token(browser_binding(request))), 1)
+    if entry["csrf"]:
+        html = html.replace(placeholders["csrf"], escape(get_token(request)))
+    return HttpResponse(html)
+
+
+def _render_page_for_cache(request, letter, form, context, key):
+    """Render the page with placeholders for its tokens, keep it under `key`, and fill in this request's tokens."""
+    placeholders = _page_placeholders()
+    html = render_to_string("letters/public/letter.html", {
+        **context, "csrf_token": placeholders["csrf"], "started": placeholders["started"] if form else None,
+    }, request)
+    csrf_inputs = html.count(f'name="csrfmiddlewaretoken" value="{placeholders["csrf"]}"')
+    started_inputs = html.count(f'name="started" value="{placeholders["started"]}"')
+    entry = {
+        "html": html, "form": form is not None, "csrf": csrf_inputs > 0, "open": letter.is_open,
+        "status_open": letter.status == Letter.Status.OPEN,
+        "deadline": letter.deadline.timestamp() if letter.deadline else None,
+    }
+    if html.count(placeholders["csrf"]) != csrf_inputs or html.count(placeholders["started"]) != started_inputs or (
+            started_inputs != (1 if form is not None else 0)):
+        # A placeholder where it does not belong: never cache or fill such a page; render it as usual.
+        return render(request, "letters/public/letter.html", context)
+    cache.set(key, entry, PAGE_CACHE_SECONDS)
+    return _fill_page(request, entry)
 
 
 # --- the public list, kept on write and rendered once per change --------------------------------------------------
