@@ -1,13 +1,15 @@
 """Exports at scale (issue 11): CSV download and XLSX of 100,000 rows — CPU s, wall s, memory growth.
 
-Usage: .venv/bin/python bench/bench_scale_exports.py [--sizes 100000] [--repeat 3]
-Uses DATABASE_URL if set, else bench_exports.py's SQLite file. Each measurement runs in a fresh process (see
+Usage: .venv/bin/python bench/bench_scale_exports.py [--sizes 100000] [--repeat 3] [--databases URL …]
+Uses DATABASE_URL if set, else bench_exports.py's SQLite file; --databases runs the whole benchmark once per
+database URL (e.g. a SQLite file and a PostgreSQL database), each in its own process. Each measurement runs in a fresh process (see
 bench_exports.measure), so the memory figure is the growth of that process's peak resident set during one export.
 Targets: CSV ≤ 1 s CPU and < 30 MB growth; XLSX ≤ 5 s CPU. Prints figures only; nothing here is a test.
 """
 
 import argparse
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,10 +25,18 @@ def main():
     parser.add_argument("--sizes", nargs="+", type=int, default=[100_000])
     parser.add_argument("--repeat", type=int, default=3, help="Timed runs per export (the median is printed).")
     parser.add_argument("--language", default="fr")
+    parser.add_argument("--databases", nargs="+", help="Database URLs to run in turn (default: DATABASE_URL).")
     args = parser.parse_args()
+    if args.databases:
+        # Django reads DATABASE_URL once, at setup: each database gets a process of its own.
+        for url in args.databases:
+            command = [sys.executable, __file__, "--sizes", *map(str, args.sizes), "--repeat", str(args.repeat),
+                       "--language", args.language]
+            subprocess.run(command, check=True, env={**os.environ, "DATABASE_URL": url})
+        return
     bench_exports.setup_django()
-    print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]}   load average: {os.getloadavg()[0]:.1f} on "
-          f"{os.cpu_count()} CPUs")
+    print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]}   load average: "
+          f"{' '.join(f'{load:.2f}' for load in os.getloadavg())} on {os.cpu_count()} CPUs", flush=True)
     print(f"{'rows':>8} {'export':<13} {'CPU s':>7} {'wall s':>7} {'RSS+ MB':>8} {'output MB':>9}  target")
     for size in args.sizes:
         bench_exports.ensure_data(size)

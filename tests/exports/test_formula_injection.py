@@ -15,7 +15,7 @@ from letters.layouts import render_text
 from letters.models import LetterVersion, Organisation, OrganisationName, Section, Signature
 from tests.factories import OrganisationFactory, SignatureFactory, UserFactory
 from tests.security.corpus import (
-    HIDDEN_FORMULAS, check_csv, check_docx, check_json, check_pdf, check_text, check_xlsx,
+    HIDDEN_FORMULAS, HOSTILE as HOSTILE_VALUES, check_csv, check_docx, check_json, check_pdf, check_text, check_xlsx,
 )
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +268,53 @@ def test_a_finalised_list_with_older_uncleaned_rows_exports_safely(finalisable_l
     check_xlsx(export_output(signatory_list(), "xlsx").chunks[0])
     check_docx(export_output(signatory_list(), "docx").chunks[0])
     check_text(render_text(signatory_list(), "lines"), "lines")
+
+
+# --- the fast paths (issue 11): one check per row must never let through what the per-cell guard would change ---
+
+PLAIN_ROW = ("Réseau Ñandutí 7", "RN7", "Suisse", "CH", "", "Organisations", "Global", "", "Signer", "a@b.example")
+
+
+@pytest.mark.parametrize("value", [*HOSTILE_VALUES, *HIDDEN_FORMULAS, "a|=b", "x|-", "|+", " ", "'=quoted"])
+def test_plain_cells_passes_a_row_only_when_export_cell_would_leave_every_cell_as_it_is(value):
+    from letters.text import export_cell, plain_cells
+
+    for position in range(len(PLAIN_ROW)):
+        texts = (*PLAIN_ROW[:position], value, *PLAIN_ROW[position + 1:])
+        if plain_cells(texts):
+            assert [export_cell(text) for text in texts] == list(texts), (value, position)
+    assert plain_cells(PLAIN_ROW)
+    assert not plain_cells(("Plain", None))  # not text: the slow path, never an error
+
+
+def test_values_and_the_xlsx_writer_clean_and_neutralise_a_row_that_did_not_come_through_rows(letter):
+    """values() and write_xlsx stay safe on their own: a dirty Row handed to them directly is still fixed."""
+    from letters.exports import Row
+    from letters.resources import signatory_resource, write_xlsx
+
+    dirty = Row(1, "\u200b=SUM(1)", "\x01+A", "CH", "Suisse\u202e", "organisation", "", False, None, None, False, 1,
+                "x", None, section="\t@x", region="\x00-1", note="ok")
+    cells = signatory_resource(SignatoryList(letter, "en")).values(dirty)
+    assert cells[1:4] == ["'=SUM(1)", "'+A", "Suisse"]
+    assert cells[-3:] == ["'@x", "'-1", "ok"]
+
+    class OneRow(SignatoryList):
+        def rows(self):
+            yield dirty
+
+    buffer = io.BytesIO()
+    write_xlsx(OneRow(letter, "en"), buffer)
+    check_xlsx(buffer.getvalue())
+    assert_neutralised_cells(xlsx_cells(buffer.getvalue()))
+
+
+def test_clean_row_cleans_a_dirty_field_and_returns_a_clean_row_untouched():
+    from letters.exports import Row
+    from letters.text import clean_row
+
+    clean = Row(1, "Name", "", "", "CH", "organisation", "", False, None, None, False, 1, "Name", None)
+    assert clean_row(clean) is clean and clean.name == "Name"
+    dirty = Row(1, "Na\u200bme", "", "", "CH", "organisation", "", False, None, None, False, 1, "Name", None,
+                signer_email="a@b\r\n.example", note=None)
+    clean_row(dirty)
+    assert (dirty.name, dirty.signer_email, dirty.note) == ("Name", "a@b .example", None)
