@@ -79,3 +79,24 @@ requires_postgres = pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").split(":")[0] not in {"postgres", "postgresql", "pgsql"},
     reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (make test-pg; .ci/run does)",
 )
+
+
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def signon_settings(settings):
+    """What every sign-on test starts from: tasks only recorded (the request never waits on SMTP), links to the
+    test server, and the process-wide directory index and cache fresh before and after (each test's database
+    starts afresh). Returns `settings` for the test module's own limits."""
+    from django.core.cache import cache
+
+    from letters.services import signon
+
+    settings.TASKS = DUMMY_TASKS
+    settings.SITE_URL = "http://testserver"
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+    signon.directory_index.reset()
+    cache.clear()
+    yield settings
+    signon.directory_index.reset()

@@ -4,20 +4,12 @@ import pytest
 from django.core.cache import cache
 
 from letters.models import Organisation, OrganisationName, Signature, list_changed
-from letters.services import signon
 
 
 @pytest.fixture(autouse=True)
-def _scale_settings(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
-    settings.SITE_URL = "http://testserver"
-    settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
-    settings.SIGNON_RATE_PER_IP = 1000
-    settings.SIGNON_RATE_PER_EMAIL = 1000
-    signon.directory_index.reset()
-    cache.clear()
-    yield
-    signon.directory_index.reset()
+def _scale_settings(signon_settings):
+    signon_settings.SIGNON_RATE_PER_IP = 1000
+    signon_settings.SIGNON_RATE_PER_EMAIL = 1000
 
 
 def add_signatories(letter, count, start=0, individuals=0, unnamed=0):

@@ -4,12 +4,10 @@ into X-Forwarded-For (TRUSTED_PROXY_HOPS / TRUSTED_PROXIES; BEHIND_PROXY only se
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 
 from coalition.middleware import client_ip
 from letters.models import Signature
-from letters.services import signon
 from tests.factories import LetterFactory
 from tests.public.helpers import form_data
 
@@ -19,16 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _limits(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
-    settings.SIGNON_RATE_PER_IP = 2
-    settings.SIGNON_RATE_PER_EMAIL = 0
-    settings.TRUSTED_PROXY_HOPS = 0
-    settings.TRUSTED_PROXIES = []
-    signon.directory_index.reset()
-    cache.clear()
-    yield
-    signon.directory_index.reset()
+def _limits(signon_settings):
+    signon_settings.SIGNON_RATE_PER_IP = 2
+    signon_settings.SIGNON_RATE_PER_EMAIL = 0
+    signon_settings.TRUSTED_PROXY_HOPS = 0
+    signon_settings.TRUSTED_PROXIES = []
 
 
 @pytest.fixture

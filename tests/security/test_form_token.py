@@ -7,13 +7,11 @@ import time
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
 from letters.models import Signature
-from letters.services import signon
 from tests.factories import LetterFactory
 from tests.public.helpers import form_data
 
@@ -24,15 +22,10 @@ TOO_FAST = "That was quick! Please check your details and send the form again."
 
 
 @pytest.fixture(autouse=True)
-def _settings(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
-    settings.SIGNON_RATE_PER_IP = settings.SIGNON_RATE_PER_EMAIL = 0
-    settings.SIGNON_MIN_FILL_SECONDS = 3
-    settings.SIGNON_FORM_MAX_AGE_HOURS = 6
-    signon.directory_index.reset()
-    cache.clear()
-    yield
-    signon.directory_index.reset()
+def _settings(signon_settings):
+    signon_settings.SIGNON_RATE_PER_IP = signon_settings.SIGNON_RATE_PER_EMAIL = 0
+    signon_settings.SIGNON_MIN_FILL_SECONDS = 3
+    signon_settings.SIGNON_FORM_MAX_AGE_HOURS = 6
 
 
 @pytest.fixture

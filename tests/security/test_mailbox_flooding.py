@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from letters.emails import outreach as outreach_emails
@@ -29,16 +28,10 @@ LINKABLE = re.compile(r"evil\.example|https?://evil|www\.", re.IGNORECASE)
 
 
 @pytest.fixture(autouse=True)
-def _settings(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
-    settings.SITE_URL = "http://testserver"
-    settings.SIGNON_RATE_PER_IP = 0
-    settings.SIGNON_RATE_PER_EMAIL = 0
-    settings.CONFIRMATION_RESEND_MINUTES = 10
-    signon.directory_index.reset()
-    cache.clear()
-    yield
-    signon.directory_index.reset()
+def _settings(signon_settings):
+    signon_settings.SIGNON_RATE_PER_IP = 0
+    signon_settings.SIGNON_RATE_PER_EMAIL = 0
+    signon_settings.CONFIRMATION_RESEND_MINUTES = 10
 
 
 @pytest.fixture
