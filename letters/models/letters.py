@@ -169,6 +169,19 @@ class Letter(models.Model):
     def languages(self):
         return [v.language for v in self.versions.all()]
 
+    def missing_texts(self):
+        """What stops this letter from being opened: no version at all, or versions without a title or body
+        ([(language name, [missing field names])]). Partners must never be asked to sign an empty text."""
+        if not self.versions.exists():
+            return [(str(_("any language")), [str(_("a language version"))])]
+        missing = []
+        for version in self.versions.all():
+            fields = [str(LetterVersion._meta.get_field(name).verbose_name) for name in ("title", "body")
+                      if not getattr(version, name).strip()]
+            if fields:
+                missing.append((version.get_language_display(), fields))
+        return missing
+
     def is_coordinated_by(self, user):
         return user.is_authenticated and (
             coordinates_all_letters(user) or self.coordinators.filter(pk=user.pk).exists()

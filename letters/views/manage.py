@@ -78,7 +78,10 @@ def letter_settings(request, slug):
 def letter_status(request, slug):
     letter = get_letter_for_coordinator(request, slug)
     form = LetterStatusForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and form.cleaned_data["action"] == "open" and letter.missing_texts():
+        messages.error(request, _("This letter cannot be opened yet. Missing: %(missing)s.") % {"missing": "; ".join(
+            f"{language}: {', '.join(fields)}" for language, fields in letter.missing_texts())})
+    elif form.is_valid():
         change = {"open": letter.open, "close": letter.close, "reopen": letter.reopen}[form.cleaned_data["action"]]
         try:
             change(by=request.user, reason=form.cleaned_data["reason"])

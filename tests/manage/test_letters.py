@@ -77,6 +77,32 @@ def test_a_change_the_life_cycle_does_not_allow_is_refused(coordinator_client, l
     assert letter.status == "draft" and not letter.events.exists()
 
 
+def test_a_letter_with_an_empty_version_cannot_be_opened_and_says_what_is_missing(coordinator_client, letter):
+    Letter.objects.filter(pk=letter.pk).update(status="draft")
+    letter.versions.filter(language="fr").update(body="  ")
+    response = coordinator_client.post(reverse("manage:letter_status", args=[letter.slug]), {"action": "open"},
+                                       follow=True)
+    html = response.content.decode()
+    assert "cannot be opened yet" in html and "French: body (Markdown)" in html
+    letter.refresh_from_db()
+    assert letter.status == "draft" and not letter.events.exists()
+
+    letter.versions.filter(language="fr").update(body="Excellences,")
+    coordinator_client.post(reverse("manage:letter_status", args=[letter.slug]), {"action": "open"})
+    letter.refresh_from_db()
+    assert letter.status == "open"
+
+
+def test_a_letter_without_any_version_cannot_be_opened(coordinator_client, letter):
+    Letter.objects.filter(pk=letter.pk).update(status="draft")
+    letter.versions.all().delete()
+    response = coordinator_client.post(reverse("manage:letter_status", args=[letter.slug]), {"action": "open"},
+                                       follow=True)
+    assert "a language version" in response.content.decode()
+    letter.refresh_from_db()
+    assert letter.status == "draft"
+
+
 def test_settings_change_the_deadline(coordinator_client, letter):
     coordinator_client.post(reverse("manage:letter_settings", args=[letter.slug]), {
         "title": "Renamed", "default_language": "fr", "deadline": "2031-05-03T17:00", "reminder_days": "3",
