@@ -4,6 +4,7 @@ from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
+from django.db import models
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -121,13 +122,29 @@ class FinaliseForm(ListOptionsMixin, forms.Form):
 
     def __init__(self, *args, letter, **kwargs):
         super().__init__(*args, **kwargs)
+        from letters.models import Signature
+
+        # Sign-ons not yet on the list: finalising must not leave them out silently.
+        waiting = letter.signatures.filter(status__in=(Signature.Status.CONFIRMED, Signature.Status.PENDING))
+        counts = dict(waiting.values_list("status").annotate(n=models.Count("pk")).order_by())
+        # Not "confirmed"/"pending": a template's form.confirmed would find the field, not the number.
+        self.waiting_confirmed = counts.get(Signature.Status.CONFIRMED, 0)
+        self.waiting_pending = counts.get(Signature.Status.PENDING, 0)
+        if self.waiting_confirmed:
+            self.fields["confirmed"] = forms.ChoiceField(
+                label=_("Confirmed sign-ons that nobody has approved yet"), widget=forms.RadioSelect, choices=[
+                    ("approve", _("Approve them now and include them in the list")),
+                    ("leave", _("Leave them off the list (they can go in an addendum later)")),
+                ], error_messages={"required": _("Say what to do with the confirmed sign-ons not yet approved.")})
         self.helper = FormHelper()
         self.helper.form_action = reverse("exports:finalise", kwargs={"slug": letter.slug})
         self.helper.attrs = {"data-confirm": _("Finalise this letter and freeze its list?")}
         self.helper.layout = Layout(
+            "confirmed" if self.waiting_confirmed else None,
             "order", "leads_first", "group_individuals", "reason", "confirm",
             StrictButton(_("Finalise the letter"), type="submit", css_class="btn-danger"),
         )
+        self.helper.layout.fields = [field for field in self.helper.layout.fields if field is not None]
 
 
 class ReopenForm(forms.Form):

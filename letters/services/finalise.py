@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from letters.exports import SignatoryList
-from letters.models import InvalidTransition, Letter, ListSnapshot
+from letters.models import InvalidTransition, Letter, ListSnapshot, Signature
 from letters.models.signatures import list_changed
 
 
@@ -21,7 +21,8 @@ def _languages(letter):
     return letter.languages() or [letter.default_language]
 
 
-def finalise_letter(letter, by=None, reason="", order="alphabetical", leads_first=False, group_individuals=True):
+def finalise_letter(letter, by=None, reason="", order="alphabetical", leads_first=False, group_individuals=True,
+                    approve_confirmed=False):
     """Close the letter for good and snapshot its list in every language. Later changes need a recorded reopen.
 
     `order`, `leads_first` and `group_individuals` are the coordinator's choice for the published list; exports
@@ -31,6 +32,10 @@ def finalise_letter(letter, by=None, reason="", order="alphabetical", leads_firs
     with transaction.atomic():
         # The row lock keeps two coordinators from finalising at once (PostgreSQL; SQLite serialises writes).
         locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        if approve_confirmed:
+            # The coordinator chose, on the finalise form, to take in the confirmed sign-ons still waiting.
+            for signature in locked.signatures.filter(status=Signature.Status.CONFIRMED).order_by("pk"):
+                signature.approve(by=by, reason=_("approved when the letter was finalised"))
         locked.change_status(Letter.Status.FINALISED, by=by, reason=reason)
         for language in _languages(locked):
             signatory_list = SignatoryList(

@@ -111,12 +111,16 @@ def finalise(request, slug):
     letter = get_letter_for_coordinator(request, slug)
     form = FinaliseForm(request.POST, letter=letter)
     if not form.is_valid():
-        messages.error(request, _("Tick the box to confirm that the list will be frozen."))
+        if "confirmed" in form.errors:
+            messages.error(request, form.errors["confirmed"][0])
+        else:
+            messages.error(request, _("Tick the box to confirm that the list will be frozen."))
         return redirect("exports:letter", slug=letter.slug)
     data = form.cleaned_data
     try:
         finalise_letter(letter, by=request.user, reason=data["reason"], order=data["order"] or "alphabetical",
-                        leads_first=data["leads_first"], group_individuals=data["group_individuals"])
+                        leads_first=data["leads_first"], group_individuals=data["group_individuals"],
+                        approve_confirmed=data.get("confirmed") == "approve")
         messages.success(request, _("The letter is finalised: its list is frozen in every language."))
     except InvalidTransition as error:
         messages.error(request, str(error))

@@ -4,6 +4,8 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from letters.exports import SignatoryList
+from letters.layouts import render_text
 from letters.models import Letter, ListSnapshot, Signature
 from letters.services.finalise import finalise_letter
 
@@ -167,3 +169,34 @@ def test_letters_in_any_un_language_render(coordinator, coordinator_client, sign
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     response = coordinator_client.get(url("download", letter), {"language": "zh", "format": "lines"})
     assert b"".join(response.streaming_content).decode() == "国际特赦组织\n"
+
+
+def test_finalise_panel_names_the_sign_ons_that_are_not_on_the_list_yet_and_asks_about_the_confirmed(
+        listed, coordinator_client, sign):
+    confirmed = sign("Confirmed Waiting", status=Signature.Status.CONFIRMED)
+    sign("Pending Waiting", status=Signature.Status.PENDING)
+    html = coordinator_client.get(url("letter", listed)).content.decode()
+    assert "1 sign-on is confirmed but not approved" in html
+    assert "1 sign-on is still waiting for its email confirmation" in html
+
+    # Without a choice about the confirmed sign-on, nothing is finalised.
+    response = coordinator_client.post(url("finalise", listed), {"confirm": "on"}, follow=True)
+    listed.refresh_from_db()
+    assert listed.status == Letter.Status.OPEN
+    assert "Say what to do with the confirmed sign-ons" in response.content.decode()
+
+    coordinator_client.post(url("finalise", listed), {"confirm": "on", "confirmed": "approve"})
+    listed.refresh_from_db()
+    confirmed.refresh_from_db()
+    assert listed.status == Letter.Status.FINALISED and confirmed.status == Signature.Status.APPROVED
+    names = render_text(SignatoryList(listed, "en"), "lines")
+    assert "Confirmed Waiting" in names and "Pending Waiting" not in names
+
+
+def test_finalising_can_leave_the_confirmed_sign_ons_for_an_addendum(listed, coordinator_client, sign):
+    confirmed = sign("Confirmed Waiting", status=Signature.Status.CONFIRMED)
+    coordinator_client.post(url("finalise", listed), {"confirm": "on", "confirmed": "leave"})
+    listed.refresh_from_db()
+    confirmed.refresh_from_db()
+    assert listed.status == Letter.Status.FINALISED and confirmed.status == Signature.Status.CONFIRMED
+    assert "Confirmed Waiting" not in render_text(SignatoryList(listed, "en"), "lines")
