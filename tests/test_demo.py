@@ -101,3 +101,12 @@ def test_demo_lists_are_copied_verbatim_from_the_published_letters(list_file):
     seed = list_file.stem.split("-")[0]
     published = next(SEEDS.glob(f"{seed}_*.txt")).read_text(encoding="utf-8")
     assert list_file.read_text(encoding="utf-8").strip("\n") in published
+
+
+def test_every_demo_organisation_has_a_contact_to_invite_at_an_address_that_cannot_receive_mail():
+    from letters.models import Contact, Organisation
+
+    call_command("load_demo", "--no-users")
+    assert Contact.objects.active().values("organisation").distinct().count() == Organisation.objects.count()
+    assert all(email.endswith("@demo.invalid") for email in Contact.objects.values_list("email", flat=True))
+    assert Contact.objects.filter(language="pt").exists() and Contact.objects.filter(language="fr").exists()

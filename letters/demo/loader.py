@@ -6,6 +6,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from letters.models import Letter, Organisation, Signature
 from letters.parsing import parse_list
@@ -70,7 +71,25 @@ def load_demo(stdout=None):
             if not Letter.objects.filter(slug=spec["slug"]).exists():
                 _create_letter(spec, directory)
                 created.append(spec["slug"])
+        _ensure_contacts(directory)
     return created
+
+
+# Demo contacts write in the language of their region; everyone else in English.
+_CONTACT_LANGUAGES = {**dict.fromkeys("AR BO CL CO CR CU DO EC ES GT HN MX NI PA PE PY SV UY VE".split(), "es"),
+                      **dict.fromkeys("BE BF BJ CD CG CI CM FR GN HT LU MA MC ML NE SN TD TG TN".split(), "fr"),
+                      **dict.fromkeys("BR MZ PT AO".split(), "pt")}
+
+
+def _ensure_contacts(directory):
+    """One contact per demo organisation, so "Invite partners" has someone to invite. Addresses use the reserved
+    .invalid domain: nothing sent from the demo can reach a real mailbox."""
+    from letters.models import Contact
+
+    for org in directory.by_key.values():
+        email = f"{slugify(org.acronym or org.name)[:40] or 'partner'}@demo.invalid"
+        Contact.objects.get_or_create(organisation=org, email=email, defaults={
+            "name": "Demo contact", "language": _CONTACT_LANGUAGES.get(str(org.country), "en")})
 
 
 def _create_letter(spec, directory):
