@@ -355,14 +355,19 @@ def main():
         signon = bench_signon(server, port, args.clients, args.seconds, args.max_requests)
         report(floor, page, signon, args)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=10)
-        if "django" in sys.modules and sys.modules["django"].apps.apps.ready:
-            from django.db import connections
+        shutdown(server)
 
-            connections.close_all()
-        drop_database()
+
+def shutdown(server):
+    """Stop the gunicorn server (if started), close this process's connections and drop the bench database."""
+    if server is not None:
+        server.terminate()
+        server.wait(timeout=10)
+    if "django" in sys.modules and sys.modules["django"].apps.apps.ready:
+        from django.db import connections
+
+        connections.close_all()
+    drop_database()
 
 
 if __name__ == "__main__":

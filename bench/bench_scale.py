@@ -179,14 +179,7 @@ def main():
             signons[clients] = measured
         report(results, signons, sizes, args)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=10)
-        if "django" in sys.modules and sys.modules["django"].apps.apps.ready:
-            from django.db import connections
-
-            connections.close_all()
-        bp.drop_database()
+        bp.shutdown(server)
         redis_available()  # flushes the bench's Redis database again
     exports = ROOT / "bench/bench_scale_exports.py"
     if exports.exists() and not args.no_exports:

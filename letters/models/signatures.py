@@ -164,6 +164,17 @@ class Signature(models.Model):
         return f"{self.display_name()} → {self.letter}"
 
     def save(self, *args, **kwargs):
+        self.clean_texts()
+        if not self._changes_public_list(kwargs.get("update_fields")):
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            list_changed(self.letter_id, *([self._loaded_letter_id] if self._loaded_letter_id else []))
+        self._remember_listing()
+
+    def clean_texts(self):
+        """Every text field fit to store and publish (also called before bulk_create, which skips save())."""
         self.name_override = clean_text(self.name_override)
         self.signer_name = clean_text(self.signer_name)
         self.region = clean_text(self.region)
@@ -176,13 +187,6 @@ class Signature(models.Model):
             names = ((str(language), clean_text(name)) for language, name in self.names.items())
             self.names = {language: name for language, name in names if name}
         self.signer_email = clean_text(self.signer_email).lower()
-        if not self._changes_public_list(kwargs.get("update_fields")):
-            super().save(*args, **kwargs)
-            return
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            list_changed(self.letter_id, *([self._loaded_letter_id] if self._loaded_letter_id else []))
-        self._remember_listing()
 
     # --- keeping the letter's list state (counts, revision) on write --------------------------------------------
 

@@ -390,9 +390,7 @@ def _region_as_listed(entry):
 def _save_signatures(signatures, by, reason, now):
     """The new sign-ons and their history ("approved by whoever imported the list"), in two queries."""
     for signature in signatures:
-        signature.name_override = clean_text(signature.name_override)
-        signature.signer_name = clean_text(signature.signer_name)
-        signature.signer_email = (signature.signer_email or "").strip().lower()
+        signature.clean_texts()
     Signature.objects.bulk_create(signatures)
     by = by if by is not None and getattr(by, "is_authenticated", False) else None
     SignatureEvent.objects.bulk_create([

@@ -30,8 +30,9 @@ def create(letter, heading, language, kind=""):
                                       headings={language: clean_text(heading)})
 
 
-def rename(section, headings):
-    """Set the headings given ({language: text}); an empty text removes that language's heading."""
+def rename(section, headings, kind=None, public_choice=None):
+    """Set the headings given ({language: text}; an empty text removes that language's heading) and, when given,
+    who goes in the section and whether signers may choose it."""
     merged = dict(section.headings or {})
     for language, text in headings.items():
         text = clean_text(text)
@@ -40,7 +41,11 @@ def rename(section, headings):
         else:
             merged.pop(language, None)
     section.headings = merged
-    section.save(update_fields=["headings"])
+    if kind is not None and kind in Section.Kind.values:
+        section.kind = kind
+    if public_choice is not None:
+        section.public_choice = public_choice
+    section.save(update_fields=["headings", "kind", "public_choice"])
     _touch(section.letter_id)
 
 

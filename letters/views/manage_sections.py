@@ -3,6 +3,7 @@ moving sign-ons between sections from the dashboard (one row, or the ticked rows
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
@@ -27,7 +28,8 @@ def sections(request, slug):
     letter = _letter(request, slug)
     languages = _languages(letter)
     rows = [(section, [(language, section.headings.get(language, "")) for language in languages],
-             section.signatures.count()) for section in letter.sections.order_by("position", "pk")]
+             section.sign_ons) for section in letter.sections.annotate(sign_ons=Count("signatures"))
+            .order_by("position", "pk")]
     return render(request, "letters/manage/sections.html", {
         "letter": letter, "rows": rows, "languages": languages,
         "new_form": NewSectionForm(letter=letter), "settings_form": SectionSettingsForm(instance=letter),
@@ -64,13 +66,8 @@ def section_update(request, slug, pk):
             moved) % {"n": moved})
     else:
         headings = {language: request.POST.get(f"heading_{language}", "")[:300] for language in _languages(letter)}
-        service.rename(section, headings)
-        kind = request.POST.get("kind", "")
-        if kind in Section.Kind.values and kind != section.kind:
-            section.kind = kind
-            section.save(update_fields=["kind"])
-        section.public_choice = bool(request.POST.get("public_choice"))
-        section.save(update_fields=["public_choice"])
+        service.rename(section, headings, kind=request.POST.get("kind", ""),
+                       public_choice=bool(request.POST.get("public_choice")))
         messages.success(request, _("Section saved."))
     return redirect("manage:sections", slug=letter.slug)
 
