@@ -49,12 +49,13 @@ def slug(size):
 def ensure_data(size):
     """A letter with `size` listed sign-ons (some overrides, display names, individuals, leads, unnamed)."""
     from django.core.management import call_command
+    from django.db import transaction
     from django.utils import timezone
 
     from letters.models import Letter, Organisation, OrganisationName, Signature
 
     call_command("migrate", verbosity=0)
-    if Letter.objects.filter(slug=slug(size), signatures__isnull=False).exists():
+    if Letter.objects.filter(slug=slug(size), signatures__isnull=False, list_revision__gt=0).exists():
         return
     Letter.objects.filter(slug=slug(size)).delete()
     rng = random.Random(size)
@@ -84,6 +85,10 @@ def ensure_data(size):
         ],
         batch_size=5000,
     )
+    from letters.models.signatures import list_changed  # bulk inserts skip Signature.save(): recount the letter
+
+    with transaction.atomic():
+        list_changed(letter.pk)
 
 
 def _rss_kb(field):

@@ -1,160 +1,70 @@
-"""Locale-aware sort keys for signatory names, in pure Python (pyuca's Unicode collation table + CLDR tailorings).
+"""Locale-aware sort keys for signatory names: ICU collation (CLDR rules per language), with our own rules on top.
 
-Why not pyuca's own `sort_key`: it costs ~30 µs a name, 3 s for a 100,000-name list. Here a name's primary key
-(letters only: case, accents and apostrophes ignored) is built by C-level calls, and the finer levels (accents,
-then case) are only computed for names whose primary keys are equal:
-- every character's weights are looked up once, lazily, and cached;
-- primary weights get order-preserving, prefix-free byte codes: one byte for the ~94 weights of the Latin-1
-  letters, digits and punctuation, a lead byte (placed between those) plus two bytes for every other weight. A
-  Latin-1 name is then encoded and translated through a 256-byte table in well under a microsecond; any other
-  name takes the per-character path, with the same codes, so both kinds of keys compare correctly.
+ICU (the `pyicu-wheels` package, which bundles the ICU library) gives every language its CLDR order: pinyin for
+Chinese, Spanish "ñ" after "n", Russian and Arabic alphabets, French accents. Its sort keys are bytes computed in
+C (well under a microsecond a name), so a 100,000-name list is keyed and sorted in a fraction of a second
+(`bench/bench_collation.py`). The keys are plain bytes, so SQLite (where the export query calls `primary_keyer`)
+and PostgreSQL (where the rows are keyed in Python) give one and the same order; PostgreSQL's own ICU collations
+would only exist on one of the two.
 
-Deliberate departures from the raw Unicode table, because coordinators expect them:
+Two levels, as before:
+- `primary_keyer(language)`: letters alone (case and accents ignored), the key most names are sorted by;
+- `sort_key(text, language)`: the full key (accents, then case, then the text itself), only for names whose primary
+  keys are equal.
+
+The project's rules on top of CLDR, because coordinators expect them:
 - apostrophes and quotation marks are ignored ("People's" sorts with "Peoples", "L’Enfant" with "L'Enfant"),
   and so are Spanish opening marks (¿ ¡);
-- Spanish puts "ñ" after "n" as a letter of its own (CLDR's only tailoring among the languages we publish in;
-  French, English and Portuguese use the root order; Chinese sorts by code point, not pinyin).
-Contractions of the table (mostly non-Latin scripts) are not applied. PostgreSQL's ICU collations would do this
-in the database, but only on PostgreSQL: this module gives the same order on SQLite and PostgreSQL.
+- leading articles ("The", "Les", "El") are dropped before a name gets here (sort names, `text.default_sort_name`).
 """
 
 import threading
 import unicodedata
-from bisect import bisect_right
+
+import icu
+
+# Part of every cached order's key: an upgraded ICU (or a change to the rules here) may order names differently.
+VERSION = f"icu{icu.ICU_VERSION}-1"
 
 IGNORED = "'’‘‛‚`´\"“”„‟«»‹›¿¡"
-# Characters outside Latin-1 that are ignored anyway: removed before the fast path is tried.
-_IGNORED_WIDE = [ch for ch in IGNORED if ord(ch) > 0xFF]
-# language → {letter: the letter whose weights it takes; it sorts right after that letter}.
-TAILORINGS = {"es": {"ñ": "n", "Ñ": "N"}}
+_DELETE = str.maketrans("", "", IGNORED)
+_IGNORED_SET = frozenset(IGNORED)
 
-_lock = threading.RLock()
-_state = {}
+# ICU collators are cheap to use but not documented as safe to share between threads: one set per thread.
+_local = threading.local()
 
 
-def _collator():
-    if "collator" not in _state:
-        with _lock:
-            if "collator" not in _state:
-                from pyuca import Collator
-
-                _state["collator"] = Collator()
-    return _state["collator"]
+def icu_locale(language):
+    """The ICU locale for a Django language code ("zh-hans" → zh_Hans); an unknown code falls back to the root."""
+    return icu.Locale.forLanguageTag((language or "en").replace("_", "-"))
 
 
-def _weights(char, level):
-    elements = _collator().collation_elements(unicodedata.normalize("NFD", char))
-    return [element[level] for element in elements if len(element) > level and element[level]]
-
-
-def _common_weights():
-    """Sorted primary weights that get one-byte codes: those of single Latin-1 characters."""
-    if "common" not in _state:
-        weights = set()
-        for codepoint in range(0x20, 0x100):
-            primary = _weights(chr(codepoint), 0)
-            if len(primary) == 1:
-                weights.add(primary[0])
-        _state["common"] = sorted(weights)
-        _state["codes"] = {weight: 2 * i + 2 for i, weight in enumerate(_state["common"])}
-    return _state["common"], _state["codes"]
-
-
-def _encode_primary(weight, tailored=False):
-    """Even bytes 2…188 for common weights; odd lead byte (the gap it falls in) + 2 bytes for the others.
-
-    A tailored letter (ñ) takes the gap just after its base letter's code, with the base weight as its two
-    bytes: every real weight in that gap is larger, so it comes first there.
-    """
-    common, codes = _common_weights()
-    if weight in codes and not tailored:
-        return bytes((codes[weight],))
-    return bytes((2 * bisect_right(common, weight) + 1,)) + weight.to_bytes(2, "big")
-
-
-def _language(language):
-    language = (language or "en").split("-")[0].lower()
-    return language if language in TAILORINGS else "root"  # untailored languages share one cache
-
-
-class _PrimaryTable(dict):
-    """character → its primary byte codes, filled on first use."""
-
-    def __init__(self, language):
-        super().__init__()
-        self.tailoring = TAILORINGS.get(language, {})
-
-    def __missing__(self, char):
-        if char in IGNORED:
-            value = b""
-        else:
-            base = self.tailoring.get(char, char)
-            weights = _weights(base, 0)
-            tailored = char in self.tailoring
-            value = b"".join(_encode_primary(w, tailored and i == 0) for i, w in enumerate(weights))
-        self[char] = value  # dict assignment is atomic under the GIL: concurrent fills agree
-        return value
-
-
-class _LevelTable(dict):
-    """ord(character) → its secondary (accents) or tertiary (case) weights as a string, for str.translate."""
-
-    def __init__(self, level, language):
-        super().__init__()
-        self.level, self.tailoring = level, TAILORINGS.get(language, {})
-
-    def __missing__(self, codepoint):
-        char = chr(codepoint)
-        weights = [] if char in IGNORED else _weights(self.tailoring.get(char, char), self.level)
-        value = "".join(chr(weight + 2) for weight in weights)
-        self[codepoint] = value
-        return value
-
-
-def _tables(language):
-    language = _language(language)
-    tables = _state.get(("tables", language))
-    if tables is None:
-        with _lock:
-            tables = _state.get(("tables", language)) or _build_tables(language)
-            _state[("tables", language)] = tables
-    return tables
-
-
-def _build_tables(language):
-    primary = _PrimaryTable(language)
-    fast, delete = bytearray(256), bytearray()
-    for byte in range(256):
-        char = chr(byte)
-        code = primary[char]
-        if not code:
-            delete.append(byte)
-        elif len(code) == 1 and char not in primary.tailoring:
-            fast[byte] = code[0]
-        # else: 0, "take the slow path" (ß, æ, fractions, a tailored letter)
-    return {"primary": primary, "fast": bytes(fast), "delete": bytes(delete),
-            "levels": (_LevelTable(1, language), _LevelTable(2, language))}
+def _collator(language, strength):
+    cache = getattr(_local, "collators", None)
+    if cache is None:
+        cache = _local.collators = {}
+    key = ((language or "en").lower(), strength)
+    collator = cache.get(key)
+    if collator is None:
+        collator = icu.Collator.createInstance(icu_locale(language))
+        collator.setStrength(strength)
+        # Canonically equivalent texts (a precomposed "é" and "e" + combining accent) get the same key.
+        collator.setAttribute(icu.UCollAttribute.NORMALIZATION_MODE, icu.UCollAttributeValue.ON)
+        cache[key] = collator
+    return collator
 
 
 def primary_keyer(language):
     """A function name → bytes ordering names by their letters alone (case, accents, apostrophes ignored).
 
-    Get it once per list: looking the tables up per name would cost as much as the key itself.
+    Get it once per list: it binds the language's collator, so each call is one C call and one str.translate.
     """
-    tables = _tables(language)
-    fast, delete, table, wide = tables["fast"], tables["delete"], tables["primary"], _IGNORED_WIDE
+    get_key = _collator(language, icu.Collator.PRIMARY).getSortKey
+    delete, ignored = _DELETE, _IGNORED_SET
 
     def primary_key(text):
-        for char in wide:
-            if char in text:
-                text = text.replace(char, "")
-        try:
-            key = text.encode("latin-1").translate(fast, delete)
-            if 0 not in key:
-                return key
-        except UnicodeEncodeError:
-            pass
-        return b"".join([table[char] for char in unicodedata.normalize("NFC", text)])
+        # Most names have no quote or apostrophe: a set check is 5× cheaper than translate() with a dict.
+        return get_key(text if ignored.isdisjoint(text) else text.translate(delete))
 
     return primary_key
 
@@ -164,14 +74,13 @@ def primary_key(text, language):
 
 
 def sort_key(text, language):
-    """The full key: letters, then accents, then case, then the text itself (so the order is total)."""
-    text = unicodedata.normalize("NFC", text)
-    secondary, tertiary = _tables(language)["levels"]
-    return primary_key(text, language), text.translate(secondary), text.translate(tertiary), text
+    """The full key: letters, then accents, then case (ICU's tertiary key), then the text itself: a total order."""
+    key = _collator(language, icu.Collator.TERTIARY).getSortKey(text.translate(_DELETE))
+    return key, unicodedata.normalize("NFC", text)
 
 
 def sorted_names(names, language):
-    """`names` in collation order for `language` (for small lists and tests)."""
+    """`names` in collation order for `language` (for small lists, menus and tests)."""
     return sorted(names, key=lambda name: sort_key(name, language))
 
 

@@ -144,7 +144,7 @@ def iter_csv(signatory_list, bom=False):
     writer = csv.writer(buffer)
     writer.writerow(resource.get_export_headers())
     batch, values = [], resource.values
-    for row in signatory_list.rows():
+    for row in signatory_list.rows(cleaned=False):  # values() cleans and neutralises each cell
         batch.append(values(row))
         if len(batch) >= 1000:
             writer.writerows(batch)
@@ -184,7 +184,7 @@ def write_xlsx(signatory_list, stream, progress=None):
     # the same arguments and do the same checks; the public ones stay in use if a version lacks them.
     write_string = getattr(sheet, "_write_string", sheet.write_string)
     write_number = getattr(sheet, "_write_number", sheet.write_number)
-    for number, row in enumerate(signatory_list.rows(), start=1):
+    for number, row in enumerate(signatory_list.rows(cleaned=False), start=1):  # values() cleans each cell
         cells = values(row)
         # The first cell is the position (a number); the others are text that values() has cleaned and
         # neutralised. One check for the whole row keeps this writer safe on its own without re-cleaning each

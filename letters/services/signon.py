@@ -7,12 +7,13 @@ import hashlib
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -26,16 +27,23 @@ from letters.text import clean_text, normalise_name
 # --- abuse limits -----------------------------------------------------------------------------------------------
 
 
-def allow_ip(ip):
-    """One token from this IP address's hourly bucket (SIGNON_RATE_PER_IP; 0 turns the limit off)."""
-    return _allow(f"signon:ip:{ip}", settings.SIGNON_RATE_PER_IP)
+def allow(ip, email):
+    """One token from this IP address's and this mailbox's hourly buckets (SIGNON_RATE_PER_IP and
+    SIGNON_RATE_PER_EMAIL; 0 turns a limit off). True only when both had one."""
+    buckets = [(key, capacity) for key, capacity in (
+        (f"signon:ip:{ip}"[:200], settings.SIGNON_RATE_PER_IP),
+        (f"signon:email:{email_bucket(email)}", settings.SIGNON_RATE_PER_EMAIL),
+    ) if capacity > 0]
+    if not buckets:
+        return True
+    if connection.vendor not in _REFILLED:
+        return all([Throttle.allow(key, capacity) for key, capacity in buckets])  # both buckets are charged
+    return _take_tokens(buckets, per_seconds=3600)
 
 
-def allow_email(email):
-    """One token from this mailbox's hourly bucket (SIGNON_RATE_PER_EMAIL; 0 turns the limit off)."""
-    # Hashed so that the throttle table never holds anyone's address.
-    digest = hashlib.sha256(mailbox_key(email).encode()).hexdigest()[:40]
-    return _allow(f"signon:email:{digest}", settings.SIGNON_RATE_PER_EMAIL)
+def email_bucket(email):
+    """The throttle key of a mailbox, hashed so that the throttle table never holds anyone's address."""
+    return hashlib.sha256(mailbox_key(email).encode()).hexdigest()[:40]
 
 
 DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
@@ -53,47 +61,35 @@ def mailbox_key(email):
     return f"{local}@{domain}"
 
 
-def _allow(key, capacity, per_seconds=3600):
-    if capacity <= 0:
-        return True
-    if connection.vendor not in _TAKE_TOKEN_SQL:
-        return Throttle.allow(key[:200], capacity, per_seconds)
-    return _take_token(key[:200], capacity, per_seconds)
-
-
-# Throttle.allow's token bucket in one statement (it takes two, plus a savepoint for a new bucket): insert a new
-# bucket with one token taken, or refill and take one from an existing bucket only if at least one token is
-# there. A row comes back when a token was taken; none when the bucket is empty (then the row is not touched).
-# The upsert locks the row, so concurrent sign-ons from one address still count correctly across processes.
-_TAKE_TOKEN_SQL = {
-    "postgresql": """
-        INSERT INTO {table} AS t (key, tokens, updated_at) VALUES (%(key)s, %(capacity)s - 1, %(now)s)
-        ON CONFLICT (key) DO UPDATE
-            SET tokens = LEAST(%(capacity)s, t.tokens + EXTRACT(EPOCH FROM (%(now)s - t.updated_at)) * %(rate)s) - 1,
-                updated_at = %(now)s
-            WHERE LEAST(%(capacity)s, t.tokens + EXTRACT(EPOCH FROM (%(now)s - t.updated_at)) * %(rate)s) >= 1
-        RETURNING id""",
-    "sqlite": """
-        INSERT INTO {table} AS t (key, tokens, updated_at) VALUES (%(key)s, %(capacity)s - 1, %(now)s)
-        ON CONFLICT (key) DO UPDATE
-            SET tokens = MIN(%(capacity)s, t.tokens + (julianday(%(now)s) - julianday(t.updated_at)) * 86400.0
-                             * %(rate)s) - 1,
-                updated_at = %(now)s
-            WHERE MIN(%(capacity)s, t.tokens + (julianday(%(now)s) - julianday(t.updated_at)) * 86400.0
-                      * %(rate)s) >= 1
-        RETURNING id""",
+# Throttle.allow's token bucket for several buckets in one statement (it takes two per bucket, plus a savepoint
+# for a new one): insert each new bucket with one token taken, or refill and take one from an existing bucket only
+# if at least one token is there. A bucket's capacity travels as its would-be new row (tokens = capacity - 1), so
+# buckets of different sizes share the statement. A key comes back for each bucket that gave a token; an empty
+# bucket is not touched. The upsert locks the rows (always the IP's first, then the mailbox's: no lock cycles), so
+# concurrent sign-ons from one address still count correctly across processes and replicas.
+_REFILLED = {
+    "postgresql": "LEAST(excluded.tokens + 1, t.tokens + EXTRACT(EPOCH FROM (excluded.updated_at - t.updated_at))"
+                  " * (excluded.tokens + 1) / %s)",
+    "sqlite": "MIN(excluded.tokens + 1, t.tokens + (julianday(excluded.updated_at) - julianday(t.updated_at))"
+              " * 86400.0 * (excluded.tokens + 1) / %s)",
 }
+_TAKE_TOKENS_SQL = """
+    INSERT INTO {table} AS t (key, tokens, updated_at) VALUES {rows}
+    ON CONFLICT (key) DO UPDATE SET tokens = {refilled} - 1, updated_at = excluded.updated_at
+    WHERE {refilled} >= 1
+    RETURNING key"""
 
 
-def _take_token(key, capacity, per_seconds):
+def _take_tokens(buckets, per_seconds):
     now = timezone.now()
-    params = {
-        "key": key, "capacity": float(capacity), "rate": capacity / per_seconds,
-        "now": now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now),
-    }
+    if connection.vendor != "postgresql":
+        now = connection.ops.adapt_datetimefield_value(now)
+    rows = ", ".join(["(%s, %s, %s)"] * len(buckets))
+    params = [value for key, capacity in buckets for value in (key, float(capacity) - 1, now)]
+    sql = _TAKE_TOKENS_SQL.format(table=Throttle._meta.db_table, rows=rows, refilled=_REFILLED[connection.vendor])
     with connection.cursor() as cursor:
-        cursor.execute(_TAKE_TOKEN_SQL[connection.vendor].format(table=Throttle._meta.db_table), params)
-        return cursor.fetchone() is not None
+        cursor.execute(sql, params + [per_seconds, per_seconds])
+        return len(cursor.fetchall()) == len(buckets)
 
 
 # --- the directory index -----------------------------------------------------------------------------------------
@@ -153,9 +149,15 @@ class DirectoryIndex:
 
 
 def _directory_stamp():
-    orgs = Organisation.objects.aggregate(count=Count("pk"), top=Max("pk"), changed=Max("updated_at"))
-    aliases = OrganisationAlias.objects.aggregate(count=Count("pk"), top=Max("pk"))
-    return {**orgs, "aliases": (aliases["count"], aliases["top"])}
+    """What tells a changed directory apart, in one statement (it runs once a second in every process)."""
+    orgs, aliases = Organisation._meta.db_table, OrganisationAlias._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(id), MAX(id), MAX(updated_at), (SELECT COUNT(id) FROM {aliases}), "
+                       f"(SELECT MAX(id) FROM {aliases}) FROM {orgs}")
+        count, top, changed, alias_count, alias_top = cursor.fetchone()
+    if changed is not None and not isinstance(changed, datetime):  # SQLite returns the aggregate as text
+        changed = Organisation._meta.get_field("updated_at").to_python(changed)
+    return {"count": count, "top": top, "changed": changed, "aliases": (alias_count, alias_top)}
 
 
 directory_index = DirectoryIndex()

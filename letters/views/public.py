@@ -81,7 +81,7 @@ def _sign(request, letter):
     if not form.is_valid():
         return _letter_page(request, letter, form)
     # Only complete sign-ons count against the limits: correcting a form error is not abuse.
-    if not (signon.allow_ip(client_ip(request)) and signon.allow_email(form.cleaned_data["signer_email"])):
+    if not signon.allow(client_ip(request), form.cleaned_data["signer_email"]):
         return _too_many(request, letter)
     invitation = signon.invitation_for(request, letter)
     try:

@@ -299,7 +299,7 @@ def test_values_and_the_xlsx_writer_clean_and_neutralise_a_row_that_did_not_come
     assert cells[-3:] == ["'@x", "'-1", "ok"]
 
     class OneRow(SignatoryList):
-        def rows(self):
+        def rows(self, cleaned=True):
             yield dirty
 
     buffer = io.BytesIO()

@@ -132,18 +132,10 @@ def test_big_lists_are_stable_and_have_no_duplicates(letter, sign):
     assert keys == sorted(keys)
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "es", "ru"])
-def test_fast_and_slow_collation_keys_agree(language):
-    """The Latin-1 fast path and the per-character path must give the same bytes for the same name."""
-    table = collation._tables(language)["primary"]
-    for name in ["Réseau Ivoirien pour la Défense", "Straße 3", "Ærø", "O'Brien & Co.", "¿Quién?", "Ñandú",
-                 "Lawyers’ Rights", "Association – APC", "Москва", "日本"]:
-        slow = b"".join(table[char] for char in name.replace("’", ""))
-        assert collation.primary_key(name, language) == slow, name
-
-
-def test_non_latin_names_sort_after_latin_ones_and_among_themselves(letter, sign):
+def test_each_language_puts_its_own_script_first_as_cldr_does(letter, sign):
     for name in ["Мемориал", "Amnesty", "Άρθρο 19", "Zeta", "Арт"]:
         sign(name)
 
-    assert names(letter, "ru") == ["Amnesty", "Zeta", "Άρθρο 19", "Арт", "Мемориал"]
+    # CLDR's Russian order reorders Cyrillic before the other scripts; English keeps the root order.
+    assert names(letter, "ru") == ["Арт", "Мемориал", "Amnesty", "Zeta", "Άρθρο 19"]
+    assert names(letter, "en") == ["Amnesty", "Zeta", "Άρθρο 19", "Арт", "Мемориал"]
