@@ -52,7 +52,7 @@ bench: install
 	$(BIN)/python bench/bench_scale.py
 
 messages: install
-	$(BIN)/python manage.py makemessages -l fr -l es --no-obsolete --no-location --no-wrap --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l fr -l es -l ar -l ru -l zh_Hans --no-obsolete --no-location --no-wrap --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -129,7 +129,12 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Interface languages. Letters themselves may have versions in other languages (all six UN languages).
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
+# The interface speaks the six UN languages. Chinese is Simplified Chinese (zh-hans, as Django names it); letter
+# versions say "zh" (see letters.models.letters.version_language).
+LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish")), ("ar", _("Arabic")),
+             ("zh-hans", _("Chinese")), ("ru", _("Russian"))]
+# One unambiguous date and time format per language, with the time zone (coalition/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["coalition.formats"]
 # Letter versions may be in any language Django knows by a two-letter ISO 639-1 code (Italian, Portuguese,
 # German, Farsi…), not only in the interface languages. The UN languages (and Portuguese) come first, with
 # translated names; the others follow with their English names (and their own, for the coordinator who writes them).

@@ -162,9 +162,10 @@ class Letter(models.Model):
         return sorted(set(days), reverse=True)
 
     def version(self, language):
-        """The version in `language`, falling back to the default language, then any version."""
+        """The version in `language` (an interface language such as zh-hans reads as its letter language, zh),
+        falling back to the default language, then any version."""
         versions = {v.language: v for v in self.versions.all()}
-        return versions.get(language) or versions.get(self.default_language) or next(iter(versions.values()), None)
+        return versions.get(version_language(language)) or versions.get(self.default_language) or next(iter(versions.values()), None)
 
     def languages(self):
         return [v.language for v in self.versions.all()]
@@ -334,3 +335,9 @@ class ListSnapshot(models.Model):
 
 
 __all__ = ["InvalidTransition", "Letter", "LetterEvent", "LetterQuerySet", "LetterVersion", "ListSnapshot"]
+
+
+def version_language(language):
+    """The letter language of an interface language: letter versions use two-letter codes ("zh" for the
+    interface's "zh-hans"); any other code is returned as it is."""
+    return "zh" if (language or "").lower().startswith("zh") else language
