@@ -195,9 +195,86 @@ def _place_codes(key):
     return code, "", False
 
 
+# CLDR's standard names are everyday names ("Chad", "Tchad") but for a few territories whose standard name is a
+# political formula lists never use ("Hong Kong SAR China", "Congo - Kinshasa") or an abbreviation ("Маршалловы
+# о-ва"): those read as coalitions' lists write them. CLDR has "short"/"variant" forms for some of them, which
+# Babel does not load. (language, code) → name; the language's base code, as Babel names locales.
+EVERYDAY_NAMES = {
+    ("en", "HK"): "Hong Kong", ("fr", "HK"): "Hong Kong", ("es", "HK"): "Hong Kong", ("ar", "HK"): "هونغ كونغ",
+    ("ru", "HK"): "Гонконг", ("zh", "HK"): "中国香港",
+    ("en", "MO"): "Macao", ("fr", "MO"): "Macao", ("es", "MO"): "Macao", ("ar", "MO"): "ماكاو", ("ru", "MO"): "Макао",
+    ("zh", "MO"): "中国澳门",
+    ("en", "PS"): "Palestine", ("fr", "PS"): "Palestine", ("es", "PS"): "Palestina", ("ar", "PS"): "فلسطين",
+    ("ru", "PS"): "Палестина", ("zh", "PS"): "巴勒斯坦",
+    ("en", "CD"): "Democratic Republic of the Congo", ("fr", "CD"): "République démocratique du Congo",
+    ("ar", "CD"): "جمهورية الكونغو الديمقراطية", ("ru", "CD"): "Демократическая Республика Конго",
+    ("zh", "CD"): "刚果民主共和国",
+    ("en", "CG"): "Republic of the Congo", ("fr", "CG"): "République du Congo", ("es", "CG"): "República del Congo",
+    ("ar", "CG"): "جمهورية الكونغو", ("ru", "CG"): "Республика Конго", ("zh", "CG"): "刚果共和国",
+    ("en", "TT"): "Trinidad and Tobago", ("en", "AG"): "Antigua and Barbuda", ("en", "BA"): "Bosnia and Herzegovina",
+    ("en", "KN"): "Saint Kitts and Nevis", ("en", "VC"): "Saint Vincent and the Grenadines",
+    ("en", "ST"): "São Tomé and Príncipe", ("en", "PM"): "Saint Pierre and Miquelon", ("en", "WF"): "Wallis and Futuna",
+    ("ru", "MH"): "Маршалловы Острова", ("ru", "SB"): "Соломоновы Острова",
+    ("en", "TC"): "Turks and Caicos Islands", ("en", "HM"): "Heard Island and McDonald Islands",
+}
+# Russian CLDR abbreviates "острова" (islands) in territory names.
+# (States keep "Острова" capitalised, as the UN writes them: EVERYDAY_NAMES.)
+_ABBREVIATIONS = {"ru": ((" о-ва", " острова"), ("о-ва ", "Острова "), (" о-в", " остров"), ("о-в ", "Остров "))}
+
+
+def _babel_locale(language):
+    """The Babel locale for a Django language code (zh-hans → zh_Hans); None when Babel has no data for it."""
+    try:
+        return Locale.parse((language or "en").replace("-", "_"), sep="_")
+    except (UnknownLocaleError, ValueError):
+        try:
+            return Locale.parse((language or "en").split("-")[0])
+        except (UnknownLocaleError, ValueError):
+            return None
+
+
+@lru_cache(maxsize=64)
+def country_names(language):
+    """{code: name in `language`} for every country and the project's regions (XI, XF…).
+
+    Countries: CLDR territory names (Babel), everyday forms (EVERYDAY_NAMES), in any language Babel knows, letter
+    languages without an interface included. Regions and scopes: the interface's translations (settings'
+    COUNTRIES_OVERRIDE), English where the interface does not speak the language."""
+    locale = _babel_locale(language)
+    territories = locale.territories if locale else {}
+    base = (language or "en").split("-")[0].lower()
+    with translation.override(language):
+        names = {}
+        for code, fallback in countries:
+            name = None if code.startswith("X") else EVERYDAY_NAMES.get((base, code)) or territories.get(code)
+            for short, full in _ABBREVIATIONS.get(base, ()) if name else ():
+                name = name.replace(short, full)
+            names[code] = name or str(fallback)
+    return names
+
+
 def country_name(code, language):
-    """The country's name in `language` ("Suisse" for CH in French); "" for no country."""
+    """The country's name in `language` ("Suisse" for CH in French, "Tchad" for TD); "" for no country."""
     if not code:
         return ""
-    with translation.override(language):
-        return str(countries.name(str(code)) or code)
+    return country_names(language).get(str(code)) or str(code)
+
+
+@lru_cache(maxsize=64)
+def sorted_country_names(language):
+    """((code, name), …) of the countries (regions left out) in the alphabetical order of `language` (ICU)."""
+    from letters.collation import sort_key
+
+    names = country_names(language)
+    return tuple(sorted(((code, name) for code, name in names.items() if not code.startswith("X")),
+                        key=lambda pair: sort_key(pair[1], language)))
+
+
+@lru_cache(maxsize=64)
+def sorted_region_names(language):
+    """((code, name), …) of the project's regions: "International" first, then the others alphabetically."""
+    from letters.collation import sort_key
+
+    names = country_names(language)
+    regions = [(code, name) for code, name in names.items() if code.startswith("X")]
+    return tuple(sorted(regions, key=lambda pair: (pair[0] != "XI", sort_key(pair[1], language))))

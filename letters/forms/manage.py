@@ -3,9 +3,10 @@
 from django import forms
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
-from django_countries import countries
+from django.utils.translation import get_language, gettext_lazy as _
 
+from letters.collation import sort_key
+from letters.countries import country_names, sorted_country_names, sorted_region_names
 from letters.models import Letter, LetterVersion, Organisation, Signature
 from letters.parsing import LAYOUTS
 
@@ -15,7 +16,9 @@ MAX_SEARCH = 200
 
 
 def _country_choices(blank=_("No country")):
-    return [("", blank), *[(code, name) for code, name in countries]]
+    """Regions, then countries, by their CLDR names in the page's language and in its alphabetical order."""
+    language = get_language() or settings.LANGUAGE_CODE
+    return [("", blank), *sorted_region_names(language), *sorted_country_names(language)]
 
 
 class LetterCreateForm(forms.ModelForm):
@@ -127,9 +130,11 @@ class DashboardFilterForm(forms.Form):
                                               *((str(s.pk), str(s)) for s in sections)]
         else:
             del self.fields["section"]
-        names = dict(countries)
+        language = get_language() or settings.LANGUAGE_CODE
+        names = country_names(language)
         self.fields["country"].choices = [("", _("Any")), ("-", _("No country"))] + sorted(
-            ((code, names.get(code, code)) for code in country_codes if code), key=lambda pair: str(pair[1])
+            ((code, names.get(code, code)) for code in country_codes if code),
+            key=lambda pair: sort_key(pair[1], language),
         )
 
 

@@ -5,9 +5,9 @@ from crispy_forms.bootstrap import StrictButton
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
-from django_countries import countries
+from django.utils.translation import get_language, gettext_lazy as _
 
+from letters.countries import sorted_country_names
 from letters.models import Contact, Letter, Organisation, Tag
 from letters.models.outreach import EmailSuppression
 from letters.services.invitations import select_organisations
@@ -64,7 +64,8 @@ class InviteForm(forms.Form):
     def __init__(self, *args, letter, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.letter = letter
-        self.fields["countries"].choices = list(countries)
+        # Everyday CLDR names in the page's language and its alphabetical order (regions have their own field).
+        self.fields["countries"].choices = sorted_country_names(get_language() or settings.LANGUAGE_CODE)
         other_letters = Letter.objects.coordinated_by(user).exclude(pk=letter.pk)
         self.fields["signed_letters"].queryset = other_letters
         self.fields["organisations"].queryset = self._organisation_choices()

@@ -19,8 +19,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from letters.countries import sorted_country_names, sorted_region_names
 from letters.models import Organisation, Throttle
-from letters.text import clean_text, strip_accents
+from letters.text import clean_text
 
 # Formula prefixes: such a "name" is never an organisation, and spreadsheets would run it.
 FORMULA_PREFIXES = ("=", "+", "@")
@@ -103,13 +104,10 @@ def _language():
 
 @lru_cache(maxsize=16)
 def country_choices(language):
-    """Countries in `language`, accent-insensitive alphabetical order, "International" and regions first."""
-    with translation.override(language):
-        named = [(code, str(name)) for code, name in countries]
-    key = lambda pair: strip_accents(pair[1]).casefold()  # noqa: E731
-    regions = sorted((pair for pair in named if pair[0].startswith("X")), key=lambda pair: (pair[0] != "XI", key(pair)))
-    others = sorted((pair for pair in named if not pair[0].startswith("X")), key=key)
-    return (("", "—"), (_("International and regions"), tuple(regions)), (_("Countries"), tuple(others)))
+    """Countries by their everyday CLDR names in `language`, in its alphabetical order (ICU: "Tchad" under T in
+    French, "Chad" under C in Spanish), "International" and regions first."""
+    return (("", "—"), (_("International and regions"), sorted_region_names(language)),
+            (_("Countries"), sorted_country_names(language)))
 
 
 class CountrySelect(forms.Select):
