@@ -5,7 +5,8 @@ One run prints, against gunicorn on PostgreSQL (DEBUG off, persistent connection
   - the letter page at 10 / 10,000 / 100,000 approved signatures: app CPU ms and PostgreSQL CPU ms per request
     (gunicorn workers' and PostgreSQL backends' CPU from /proc, divided by requests), req/s, HTML bytes, and queries
     (counted in-process with the Django test client against the same database and cache);
-  - sign-on POST at 1 and 4 clients: app + PostgreSQL CPU ms, queries, sign-ons/s, lost/duplicated rows;
+  - sign-on POST at 1 and 4 clients: app + PostgreSQL CPU ms, statements (BEGIN and COMMIT included; the median
+    of five in-process sign-ons), sign-ons/s, lost/duplicated rows;
   - then bench/bench_scale_exports.py (CSV/XLSX at 100,000), when present.
 Reuses bench/bench_public.py (server, clients, CPU meter, sign-on load). Builds and drops its own database.
 
@@ -30,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 import bench_public as bp  # noqa: E402
 
 DB_NAME = "coalition_bench_scale"
+EXPORTS_DB = "coalition_bench_exports"
 REDIS_DB = 14
 TARGETS = {"page_ratio": 1.3, "db_ms": 2.0, "html_kb": 60, "floor_ratio": 4.0, "signon_queries": 10}
 
@@ -122,12 +124,20 @@ def in_process(path, method="get", data=None):
     else:
         client.post(path, {**data, "organisation_name": data["organisation_name"] + " warm",
                            "signer_email": "warm-" + data["signer_email"]})  # the process's first sign-on loads matching
-    with CaptureQueriesContext(connection) as queries:
-        started = time.process_time()
-        response = client.post(path, data) if method == "post" else client.get(path)
-        cpu = time.process_time() - started
-    return {"queries": len(queries), "inproc_ms": cpu * 1000, "bytes": len(response.content),
-            "status": response.status_code}
+    # Five requests in a row, the median printed: a sign-on also checks the directory for changes once a second per
+    # process (one more statement, then an incremental read), which the steady state does not pay per request.
+    runs = []
+    for number in range(5):
+        fields = data and {**data, "organisation_name": f"{data['organisation_name']} {number}",
+                           "signer_email": f"{number}-{data['signer_email']}"}
+        with CaptureQueriesContext(connection) as queries:
+            started = time.process_time()
+            response = client.post(path, fields) if method == "post" else client.get(path)
+            cpu = time.process_time() - started
+        runs.append((len(queries), cpu, response))
+    queries, cpu, response = sorted(runs, key=lambda run: run[:2])[2]
+    return {"queries": queries, "max_queries": max(run[0] for run in runs), "inproc_ms": cpu * 1000,
+            "bytes": len(response.content), "status": response.status_code}
 
 
 def signon_fields(number):
@@ -183,8 +193,11 @@ def main():
         redis_available()  # flushes the bench's Redis database again
     exports = ROOT / "bench/bench_scale_exports.py"
     if exports.exists() and not args.no_exports:
-        print("\n" + "-" * 100 + f"\n{exports.relative_to(ROOT)}:", flush=True)
-        subprocess.run([sys.executable, str(exports)], cwd=ROOT, check=False)
+        # Its own PostgreSQL database (kept between runs: seeding 100,000 rows takes a while); the scale one is gone.
+        print("\n" + "-" * 100 + f"\n{exports.relative_to(ROOT)} (PostgreSQL):", flush=True)
+        subprocess.run(["psql", bp.PGURL + "/postgres", "-qc", f"CREATE DATABASE {EXPORTS_DB}"], capture_output=True)
+        env = {**os.environ, "DATABASE_URL": f"{bp.PGURL}/{EXPORTS_DB}"}
+        subprocess.run([sys.executable, str(exports)], cwd=ROOT, check=False, env=env)
 
 
 def report(results, signons, sizes, args):
@@ -202,7 +215,8 @@ def report(results, signons, sizes, args):
     for clients, r in signons.items():
         print(f"  {clients} client{'s' if clients > 1 else ' '}        {r['app_ms']:6.2f}ms {r['db_ms']:6.2f}ms "
               f"{r['rate']:7.0f} {r['median_ms']:6.1f}ms {r['queries']:9d} {r['accepted']:8d} {r['lost']:5d} "
-              f"{r['duplicated']:4d}   (in-process {r['inproc_ms']:.2f} ms, status {r['status']})")
+              f"{r['duplicated']:4d}   (in-process {r['inproc_ms']:.2f} ms, at most {r['max_queries']} queries, "
+              f"status {r['status']})")
 
     small, large = results[f"page {sizes[0]:,}"], results[f"page {sizes[-1]:,}"]
     floor = results["hello view"]
