@@ -34,6 +34,7 @@ from django.utils.translation import gettext, ngettext
 from letters import collation
 from letters.countries import country_name
 from letters.models import ListSnapshot, Organisation, OrganisationName, Signature
+from letters.models.letters import interface_language, version_language
 from letters.text import LEADING_ARTICLES, clean_cell, clean_row
 
 ORDERS = ("alphabetical", "signed", "manual")
@@ -167,9 +168,10 @@ class SignatoryList:
             raise ExportError(gettext("Unknown order “%(order)s”.") % {"order": order})
         if source not in SOURCES:
             raise ExportError(gettext("Unknown list “%(source)s”.") % {"source": source})
-        if language not in dict(settings.LETTER_LANGUAGES):
+        if version_language(language) not in dict(settings.LETTER_LANGUAGES):
             raise ExportError(gettext("Unknown language “%(language)s”.") % {"language": language})
-        self.letter, self.language, self.order = letter, language, order
+        # An interface code (zh-hans) names the letter language (zh) the versions and display names use.
+        self.letter, self.language, self.order = letter, version_language(language), order
         self.include_contacts, self.leads_first = include_contacts, leads_first
         self.group_individuals = group_individuals
         self.snapshot = final_snapshot(letter, language) if source in ("auto", "final", "addendum") else None
@@ -262,7 +264,7 @@ class SignatoryList:
                                 self.version.organisations_label)
         if own:
             return own
-        with translation.override(self.language):
+        with translation.override(interface_language(self.language)):
             if kind == INDIVIDUAL:
                 return gettext("Individuals (affiliation for identification purposes only)")
             return gettext("Organisations")
@@ -271,7 +273,7 @@ class SignatoryList:
         own = self.version and self.version.unnamed_label
         if own:
             return own.replace("{count}", str(self.unnamed))
-        with translation.override(self.language):
+        with translation.override(interface_language(self.language)):
             return ngettext(
                 "and %(count)d organisation that cannot be named for security reasons",
                 "and %(count)d organisations that cannot be named for security reasons",

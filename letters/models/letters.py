@@ -341,3 +341,9 @@ def version_language(language):
     """The letter language of an interface language: letter versions use two-letter codes ("zh" for the
     interface's "zh-hans"); any other code is returned as it is."""
     return "zh" if (language or "").lower().startswith("zh") else language
+
+
+def interface_language(language):
+    """The interface language (whose catalogue translates export words and emails) of a letter language:
+    "zh" → "zh-hans"; any other code is returned as it is (Django falls back to English where it has none)."""
+    return "zh-hans" if (language or "").lower() in ("zh", "zh-cn", "zh-sg") else language
