@@ -1,8 +1,11 @@
 FROM python:3.11-slim-bookworm
 
-# WeasyPrint (PDF export) needs Pango; gettext compiles message catalogues.
+# WeasyPrint (PDF export) needs Pango and fonts for every script a letter may be in: DejaVu (Latin, Greek,
+# Cyrillic), Noto (Arabic, Hebrew… in fonts-noto-core; Chinese, Japanese, Korean in fonts-noto-cjk). gettext
+# compiles message catalogues.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core gettext \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig \
+        fonts-dejavu-core fonts-noto-core fonts-noto-cjk gettext \
     && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1

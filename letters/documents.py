@@ -18,8 +18,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from letters.exports import TEXT_LAYOUTS, ExportError
-from letters.layouts import iter_text
+from letters.layouts import iter_text, text_direction
 from letters.markdown import render_markdown
+from letters.models.letters import interface_language
 from letters.resources import iter_csv, iter_json, write_xlsx
 
 DOCUMENT_LIST_LAYOUTS = ("lines", "numbered", "name-country", "name-dash", "name-paren")
@@ -67,20 +68,46 @@ def _item(row, list_layout, signatory_list):
     return entry_text(row, list_layout, signatory_list.affiliation_style)
 
 
+# Font stacks for the PDF (templates/letters/documents/letter.html): the fonts Debian installs for each script
+# (fonts-dejavu-core, fonts-noto-core, fonts-noto-cjk; scripts/ensure-system-deps and the Dockerfile), the version's
+# script first. DejaVu holds Latin, Greek and Cyrillic; Noto holds Arabic, Hebrew and CJK. Every stack names them
+# all, because names keep their own script in every version (an Arabic name in the English list, and the reverse).
+_SERIF = {"latin": '"DejaVu Serif", "Liberation Serif", "Noto Serif"', "arabic": '"Noto Naskh Arabic"',
+          "hebrew": '"Noto Serif Hebrew"', "zh": '"Noto Serif CJK SC"', "ja": '"Noto Serif CJK JP"',
+          "ko": '"Noto Serif CJK KR"'}
+_SANS = {"latin": '"DejaVu Sans", "Liberation Sans", "Noto Sans"', "arabic": '"Noto Sans Arabic"',
+         "hebrew": '"Noto Sans Hebrew"', "zh": '"Noto Sans CJK SC"', "ja": '"Noto Sans CJK JP"',
+         "ko": '"Noto Sans CJK KR"'}
+_SCRIPTS = {**dict.fromkeys(("ar", "fa", "ur", "ps", "ckb", "sd", "ug"), "arabic"),
+            **dict.fromkeys(("he", "yi"), "hebrew"), "zh": "zh", "ja": "ja", "ko": "ko"}
+
+
+def font_stacks(language):
+    """{"serif": …, "sans": …}: CSS font-family lists with the fonts of `language`'s script first."""
+    first = _SCRIPTS.get(language.split("-")[0], "latin")
+    order = [first] + [script for script in _SERIF if script != first]
+    return {"serif": ", ".join(_SERIF[script] for script in order) + ", serif",
+            "sans": ", ".join(_SANS[script] for script in order) + ", sans-serif"}
+
+
 def document_context(signatory_list, list_layout="lines"):
     version = signatory_list.letter.version(signatory_list.language)
     version = version and version.clean_texts()  # DOCX (XML) cannot hold control characters: clean older rows
-    with translation.override(signatory_list.language):
+    # The document's own words are in the version's language: the interface catalogue of that language (the
+    # letter language "zh" reads the interface's "zh-hans"), unless the version words the list itself.
+    with translation.override(interface_language(signatory_list.language)):
         heading = (version and version.signatories_label) or gettext("Signatories")
         bidi = translation.get_language_bidi()
+        blocks = list_blocks(signatory_list, list_layout)
     return {
         "letter": signatory_list.letter,
         "version": version,
         "language": signatory_list.language,
         "bidi": bidi,
+        "direction": "rtl" if bidi else "ltr",
         "body": render_markdown(version.body if version else ""),
         "signatories_heading": heading,
-        "blocks": list_blocks(signatory_list, list_layout),
+        "blocks": blocks,
         "long_list": signatory_list.count() > 30,
     }
 
@@ -91,7 +118,13 @@ def render_pdf(signatory_list, list_layout="lines"):
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import HTML
 
-    html = render_to_string("letters/documents/letter.html", document_context(signatory_list, list_layout))
+    context = document_context(signatory_list, list_layout)
+    context["fonts"] = font_stacks(signatory_list.language)
+    for block in context["blocks"]:
+        if "names" in block:
+            # Each name in its own direction (<bdi dir>): "Human Rights in China (HRIC)" in an Arabic list.
+            block["entries"] = [(name, text_direction(name) or context["direction"]) for name in block["names"]]
+    html = render_to_string("letters/documents/letter.html", context)
     return HTML(string=html, base_url=None, url_fetcher=_refusing_fetcher()).write_pdf()
 
 
@@ -120,14 +153,15 @@ def write_docx(signatory_list, stream, list_layout="lines"):
         document.add_paragraph(version.closing)
     document.add_heading(context["signatories_heading"], level=2)
     for block in context["blocks"]:
-        _add_block(document, block)
+        _add_block(document, block, context["direction"])
     _set_up(document, signatory_list, context)
     document.save(stream)
 
 
 def _set_up(document, signatory_list, context):
     """A4 with the PDF's margins (coalitions print on A4 almost everywhere), the letter's own document properties
-    instead of python-docx's defaults, and right-to-left paragraphs for Arabic, Farsi, Hebrew… versions."""
+    instead of python-docx's defaults, the version's language, and right-to-left paragraphs for Arabic, Farsi,
+    Hebrew… versions."""
     from docx.shared import Cm
 
     for section in document.sections:
@@ -140,45 +174,116 @@ def _set_up(document, signatory_list, context):
     properties.author = properties.last_modified_by = "Coalition"
     properties.language = signatory_list.language
     properties.comments = properties.subject = properties.keywords = ""
-    if context["bidi"]:
-        _right_to_left(document)
+    _set_language(document, signatory_list.language, context["bidi"])
+    _set_directions(document, context["bidi"])
 
 
-def _right_to_left(document):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+# Word picks fonts (and Han glyph shapes) by the text's language: Chinese must not be drawn as Japanese.
+_WORD_LANGUAGES = {"zh": "zh-CN", "ja": "ja-JP", "ko": "ko-KR"}
+
+
+def _set_language(document, language, bidi):
+    """The document's default language (docDefaults): Word's spelling, hyphenation and font choice by script."""
+    from docx.oxml.ns import qn
+
+    tag = _WORD_LANGUAGES.get(language, language)
+    defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = defaults.find(qn("w:lang"))
+    if lang is None:
+        lang = defaults.makeelement(qn("w:lang"), {})
+        defaults.append(lang)  # the last of the template's default run properties
+    slot = "w:bidi" if bidi else "w:eastAsia" if language in _WORD_LANGUAGES else "w:val"
+    lang.set(qn(slot), tag)
+
+
+# In a w:bidi paragraph, Word reads w:jc "left"/"right" as its start/end: a paragraph with no w:jc starts at the
+# right margin, and the date line (jc "right", as in the PDF's text-align: end) goes to the left one.
+_AFTER_PARAGRAPH_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                         "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                         "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                         "w:pPrChange")
+_AFTER_SECTION_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+
+
+def _set_directions(document, bidi):
+    """Right-to-left documents: every paragraph and the section run right to left (w:bidi), and each run whose text
+    is right to left, or has no direction of its own (numbers, punctuation), is marked w:rtl, with its bold and
+    italics for complex scripts (Word draws Arabic with w:bCs/w:iCs, not w:b/w:i). Runs of Latin text stay
+    left to right: Word lays out their brackets and full stops left to right (the names of an Arabic list).
+    Left-to-right documents: runs of right-to-left text (an Arabic name in the English list) are marked w:rtl.
+    Elements go in the schema's order (Word refuses a file whose w:bidi comes before w:pStyle)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    for paragraph in document.paragraphs:
-        properties = paragraph._p.get_or_add_pPr()
-        if properties.find(qn("w:bidi")) is None:
-            properties.insert(0, OxmlElement("w:bidi"))
-        if paragraph.alignment is None:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for section in document.sections:
-        section._sectPr.append(OxmlElement("w:bidi"))
+    body = document.element.body
+    for paragraph in body.iter(qn("w:p")):
+        if bidi:
+            properties = paragraph.get_or_add_pPr()
+            if properties.find(qn("w:bidi")) is None:
+                properties.insert_element_before(OxmlElement("w:bidi"), *_AFTER_PARAGRAPH_BIDI)
+        for run in paragraph.iter(qn("w:r")):
+            direction = text_direction("".join(text.text or "" for text in run.iter(qn("w:t"))))
+            if direction == "rtl" or (bidi and direction is None):
+                _run_right_to_left(run)
+    if bidi:
+        for section in document.sections:
+            if section._sectPr.find(qn("w:bidi")) is None:
+                section._sectPr.insert_element_before(OxmlElement("w:bidi"), *_AFTER_SECTION_BIDI)
 
 
-def _add_block(document, block):
+def _run_right_to_left(run):
+    properties = run.get_or_add_rPr()
+    properties.get_or_add_rtl()
+    if properties.b is not None and properties.b.val:
+        properties.get_or_add_bCs()
+    if properties.i is not None and properties.i.val:
+        properties.get_or_add_iCs()
+
+
+def _add_block(document, block, direction):
     if "heading" in block:
         document.add_heading(block["heading"], level=3)
     elif "unnamed" in block:
         document.add_paragraph().add_run(block["unnamed"]).italic = True
     else:
         # Plain text numbers rather than Word's list numbering: they survive copy and paste unchanged.
+        names = [_keep_direction(name, direction) for name in block["names"]]
         texts = [f"{number}. {name}" if block["numbered"] else name
-                 for number, name in enumerate(block["names"], start=block["start"])]
-        _add_list_paragraphs(document, texts)
+                 for number, name in enumerate(names, start=block["start"])]
+        _add_list_paragraphs(document, texts, bidi=direction == "rtl")
 
 
-def _add_list_paragraphs(document, texts):
+_MARKS = {"ltr": "\u200e", "rtl": "\u200f"}  # LEFT-TO-RIGHT MARK, RIGHT-TO-LEFT MARK (invisible)
+
+
+def _keep_direction(name, direction):
+    """A name written in the other direction than the document's ("Human Rights in China (HRIC)" in an Arabic
+    list), with an invisible mark of its own direction where it begins or ends with punctuation: without it,
+    editors that apply the Unicode bidi algorithm to the whole paragraph (LibreOffice, Google Docs) move the
+    closing bracket to the other end ("(Human Rights in China (HRIC"). Word needs no mark (the run is not rtl)."""
+    own = text_direction(name)
+    if own is None or own == direction:
+        return name
+    mark = _MARKS[own]
+    if text_direction(name[:1]) != own:
+        name = mark + name
+    if text_direction(name[-1:]) != own:
+        name += mark
+    return name
+
+
+def _add_list_paragraphs(document, texts, bidi=False):
     """One paragraph per name, each a copy of the first placed after the previous one: add_paragraph() looks
-    for the end of the body every time, which makes a 100,000-name list take minutes."""
+    for the end of the body every time, which makes a 100,000-name list take minutes. In a right-to-left
+    document the copies are right to left already (_set_directions then only marks the runs)."""
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     if not texts:
         return
     template = previous = document.add_paragraph(" ", style="No Spacing")._p  # " ": an empty text has no run
+    if bidi:
+        template.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *_AFTER_PARAGRAPH_BIDI)
     template.find(qn("w:r")).find(qn("w:t")).text = texts[0]
     for text in texts[1:]:
         element = copy.deepcopy(template)

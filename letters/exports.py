@@ -174,7 +174,7 @@ class SignatoryList:
         self.letter, self.language, self.order = letter, version_language(language), order
         self.include_contacts, self.leads_first = include_contacts, leads_first
         self.group_individuals = group_individuals
-        self.snapshot = final_snapshot(letter, language) if source in ("auto", "final", "addendum") else None
+        self.snapshot = final_snapshot(letter, self.language) if source in ("auto", "final", "addendum") else None
         if source == "final" and self.snapshot is None:
             raise ExportError(gettext("This letter has no finalised list in this language."))
         self.source = source if source != "auto" else ("final" if self.snapshot else "live")

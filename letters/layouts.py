@@ -5,6 +5,7 @@ export path, letters/exports.py) and is escaped for its medium.
 """
 
 import re
+import unicodedata
 from itertools import islice
 
 from django.utils.html import escape
@@ -12,6 +13,18 @@ from django.utils.translation import gettext
 
 from letters.exports import CHUNK, PLACE_SEPARATORS, TEXT_LAYOUTS, ExportError
 from letters.text import neutralise_line
+
+
+def text_direction(text):
+    """ "rtl" or "ltr" by the first letter with a strong direction (Unicode's rule P2), None when there is none
+    (digits and punctuation only)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
 
 
 def render_text(signatory_list, layout):

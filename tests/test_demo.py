@@ -110,3 +110,34 @@ def test_every_demo_organisation_has_a_contact_to_invite_at_an_address_that_cann
     assert Contact.objects.active().values("organisation").distinct().count() == Organisation.objects.count()
     assert all(email.endswith("@demo.invalid") for email in Contact.objects.values_list("email", flat=True))
     assert Contact.objects.filter(language="pt").exists() and Contact.objects.filter(language="fr").exists()
+
+
+def test_seed_000_is_in_the_six_un_languages_with_its_list_in_each(client):
+    """The Arabic, Chinese and Russian versions are ours (summaries, as the others): they print the same names,
+    the names keeping their own language, under the version's own words."""
+    call_command("load_demo", "--no-users")
+    letter = Letter.objects.get(slug="hrc-elections-2021-asia-pacific")
+    assert sorted(letter.languages()) == ["ar", "en", "es", "fr", "ru", "zh"]
+    for prefix, language, heading in (("ar", "ar", "الموقعون"), ("zh-hans", "zh", "签署方"), ("ru", "ru", "Подписавшие")):
+        version = letter.version(language)
+        assert version.language == language and version.signatories_label == heading
+        page = client.get(f"/{prefix}/letters/{letter.slug}/")
+        assert page.status_code == 200
+        assert version.title in page.content.decode()
+        assert "Asian Forum for Human Rights and Development (FORUM-ASIA)" in page.content.decode()
+        # Finalised in every language, like the published ones.
+        assert letter.snapshots.filter(language=language).count() == 1
+
+
+def test_a_demo_loaded_before_the_new_versions_gets_them_on_the_next_load():
+    call_command("load_demo", "--no-users")
+    letter = Letter.objects.get(slug="hrc-elections-2021-asia-pacific")
+    letter.versions.filter(language__in=["ar", "zh", "ru"]).delete()
+    letter.snapshots.filter(language__in=["ar", "zh", "ru"]).delete()
+    english = list(letter.snapshots.get(language="en").rows)
+
+    call_command("load_demo", "--no-users")
+
+    assert sorted(letter.languages()) == ["ar", "en", "es", "fr", "ru", "zh"]
+    arabic = letter.snapshots.get(language="ar").rows
+    assert [row["name"] for row in arabic] == [row["name"] for row in english]

@@ -1,4 +1,10 @@
-"""The five demo letters. Titles, addressees and date lines are as published; bodies are our own short summaries."""
+"""The five demo letters. Titles, addressees and date lines are as published; bodies are our own short summaries.
+
+The Arabic, Chinese and Russian versions are our own translations of those summaries (the letters were published in
+English, Spanish and French), so that the demo shows a letter in all six UN languages. They print the default
+language's list (names keep their own language in every version, as in seed 000) and word it themselves
+(signatories_label…), as a coalition does for a language the interface does not speak yet.
+"""
 
 LETTERS = [
     {
@@ -48,6 +54,59 @@ LETTERS = [
                     "Une liste fermée transforme l'élection en nomination. Nous demandons aussi à chaque candidat de "
                     "publier à temps ses engagements volontaires et de participer aux événements de septembre."
                 ),
+            },
+            "ar": {
+                "title": "مرشحو مجموعة آسيا والمحيط الهادئ لانتخابات مجلس حقوق الإنسان التابع للأمم المتحدة، 2021",
+                "addressee": "إلى: الدول الأعضاء في مجموعة آسيا والمحيط الهادئ",
+                "date_line": "25 أيار/مايو 2021",
+                "closing": "مع خالص التقدير،",
+                "body": (
+                    "أصحاب السعادة،\n\n"
+                    "**نطلب من مجموعة آسيا والمحيط الهادئ أن تقدّم قائمة تنافسية لانتخابات مجلس حقوق الإنسان لعام "
+                    "2021**، يفوق فيها عدد المرشحين عدد المقاعد، ويُعلن عنها مبكراً بما يكفي لحملات انتخابية حقيقية.\n\n"
+                    "القوائم المغلقة تحوّل الانتخاب إلى تعيين. ونطلب أيضاً من كل مرشح أن ينشر تعهداته الطوعية في الوقت "
+                    "المناسب، بعد التشاور مع المجتمع المدني، وأن يشارك في فعاليات التعهدات التي تُعقد كل أيلول/سبتمبر."
+                ),
+                "signatories_label": "الموقعون",
+                "organisations_label": "المنظمات",
+                "individuals_label": "الأفراد (الانتماء لأغراض التعريف فقط)",
+                "unnamed_label": "ومنظمات لا يمكن ذكر أسمائها لأسباب أمنية: {count}",
+            },
+            "zh": {
+                "title": "亚太集团2021年联合国人权理事会选举候选国",
+                "addressee": "致：亚太集团成员国",
+                "date_line": "2021年5月25日",
+                "closing": "此致敬礼",
+                "body": (
+                    "各位阁下：\n\n"
+                    "**我们请亚太集团为2021年人权理事会选举提出有竞争的候选名单**，候选国多于席位，"
+                    "并及早公布，以便开展真正的竞选。\n\n"
+                    "没有竞争的名单把选举变成任命。我们还请每个候选国在与民间社会协商后及时公布自愿承诺，"
+                    "并参加每年九月举行的承诺活动。"
+                ),
+                "signatories_label": "签署方",
+                "organisations_label": "组织",
+                "individuals_label": "个人（所属机构仅供识别）",
+                "unnamed_label": "以及因安全原因无法具名的组织：{count} 个",
+            },
+            "ru": {
+                "title": "Кандидаты Группы государств Азии и Тихого океана на выборах в Совет ООН по правам человека, 2021 год",
+                "addressee": "Кому: государствам — членам Группы государств Азии и Тихого океана",
+                "date_line": "25 мая 2021 г.",
+                "closing": "С уважением,",
+                "body": (
+                    "Ваши превосходительства!\n\n"
+                    "**Мы просим Группу государств Азии и Тихого океана выставить на выборы 2021 года в Совет по правам "
+                    "человека конкурентный список**, в котором кандидатов больше, чем мест, и объявить его достаточно "
+                    "рано для настоящей кампании.\n\n"
+                    "Закрытый список превращает выборы в назначение. Мы также просим каждого кандидата своевременно "
+                    "опубликовать добровольные обязательства, посоветовавшись с гражданским обществом, и участвовать "
+                    "в мероприятиях по обязательствам, которые проходят каждый сентябрь."
+                ),
+                "signatories_label": "Подписавшие",
+                "organisations_label": "Организации",
+                "individuals_label": "Частные лица (место работы указано только для идентификации)",
+                "unnamed_label": "а также организации, которые не могут быть названы по соображениям безопасности: {count}",
             },
         },
     },

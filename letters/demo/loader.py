@@ -68,9 +68,12 @@ def load_demo(stdout=None):
     with transaction.atomic():
         directory = Directory()
         for spec in LETTERS:
-            if not Letter.objects.filter(slug=spec["slug"]).exists():
+            letter = Letter.objects.filter(slug=spec["slug"]).first()
+            if letter is None:
                 _create_letter(spec, directory)
                 created.append(spec["slug"])
+            else:
+                _ensure_versions(letter, spec)
         _ensure_contacts(directory)
     return created
 
@@ -113,11 +116,30 @@ def _create_letter(spec, directory):
     return letter
 
 
+def _ensure_versions(letter, spec):
+    """Versions added to the demo since this database was loaded (the Arabic, Chinese and Russian ones). A letter
+    finalised then gets their list snapshot too, as finalising would have taken it, so every version prints the
+    finalised list."""
+    from letters.exports import SignatoryList
+    from letters.models import ListSnapshot
+
+    existing = set(letter.versions.values_list("language", flat=True))
+    for language, fields in spec["versions"].items():
+        if language in existing:
+            continue
+        letter.versions.create(language=language, **fields)
+        if letter.status == Letter.Status.FINALISED:
+            rows = SignatoryList(letter, language, source="live").as_snapshot()
+            ListSnapshot.objects.create(letter=letter, language=language, kind=ListSnapshot.Kind.FINAL, rows=rows,
+                                        created_at=letter.finalised_at)
+
+
 def _add_signatures(letter, spec, directory):
+    # Our own translations have no published list: they print the default language's (names keep their language).
     per_language = {
         language: [pair for entry in published_names(spec["seed"], language, spec["layout"])
                    for pair in directory.resolve(entry.name)]
-        for language in spec["versions"]
+        for language in spec["versions"] if (LISTS / f"{spec['seed']}-{language}.txt").exists()
     }
     main = per_language[spec["default_language"]]
     for language, pairs in per_language.items():
