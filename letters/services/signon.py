@@ -4,6 +4,7 @@ Also the signer's own actions through the signed links in their email: confirm, 
 """
 
 import hashlib
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -18,11 +19,13 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from letters import signals
+from letters import signals, throttle
 from letters.emails import signon as signon_emails
 from letters.matching import Matcher
 from letters.models import Invitation, Organisation, OrganisationAlias, OutgoingEmail, Signature, Throttle
 from letters.text import clean_text, normalise_name
+
+logger = logging.getLogger(__name__)
 
 # --- abuse limits -----------------------------------------------------------------------------------------------
 
@@ -36,6 +39,11 @@ def allow(ip, email):
     ) if capacity > 0]
     if not buckets:
         return True
+    if throttle.available():
+        try:
+            return throttle.take(buckets)
+        except Exception:  # noqa: BLE001 - Redis unreachable: the database's buckets still hold the line
+            logger.warning("sign-on limits: Redis unavailable, using the database", exc_info=True)
     if connection.vendor not in _REFILLED:
         return all([Throttle.allow(key, capacity) for key, capacity in buckets])  # both buckets are charged
     return _take_tokens(buckets, per_seconds=3600)
