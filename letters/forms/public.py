@@ -148,12 +148,16 @@ def _options_html(language):
     with translation.override(language):
         for group_value, group_label in country_choices(language):
             if isinstance(group_label, (list, tuple)):
-                parts.append(format_html('<optgroup label="{}">', group_label))
+                parts.append(format_html('<optgroup label="{}">', group_value))
                 parts.extend(f'<option value="{escape(code)}">{escape(label)}</option>' for code, label in group_label)
                 parts.append("</optgroup>")
             else:
                 parts.append(f'<option value="{escape(group_value)}">{escape(group_label)}</option>')
     return "".join(parts)
+
+
+# Optional for individuals, required when signing for an organisation (SignOnForm.clean).
+REQUIRED_FOR_ORGANISATIONS = ("organisation_name", "country")
 
 
 class SignOnForm(forms.Form):
@@ -210,6 +214,10 @@ class SignOnForm(forms.Form):
         if not letter.accepts_individuals:
             del self.fields["kind"], self.fields["affiliation"]
             self.fields["organisation_name"].required = self.fields["country"].required = True
+        else:
+            # Optional for individuals: the help text says when they are required (marked so by the helper's template).
+            for name in REQUIRED_FOR_ORGANISATIONS:
+                self.fields[name].help_text = _("Required when signing for an organisation.")
         self._add_section_choice(letter)
 
     def _add_section_choice(self, letter):
@@ -229,8 +237,17 @@ class SignOnForm(forms.Form):
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True  # the template's <form> carries the token
+        helper.template = "letters/public/_signon_fields.html"  # form-wide errors go to the error summary
         individuals = self.letter.accepts_individuals
-        organisation = Div("organisation_name", "acronym", "country", "website", css_class="signon-organisation")
+        conditional = "letters/public/_required_for_organisations.html"
+
+        def org_field(name):
+            return Field(name, template=conditional) if individuals and name in REQUIRED_FOR_ORGANISATIONS else name
+
+        organisation = Div(
+            *(org_field(name) for name in ("organisation_name", "acronym", "country", "website")),
+            css_class="signon-organisation",
+        )
         helper.layout = Layout(
             Field("kind") if individuals else None,
             organisation,
@@ -277,7 +294,7 @@ class SignOnForm(forms.Form):
         cleaned = super().clean()
         cleaned.setdefault("kind", Organisation.Kind.ORGANISATION)
         if cleaned["kind"] == Organisation.Kind.ORGANISATION:
-            for name in ("organisation_name", "country"):
+            for name in REQUIRED_FOR_ORGANISATIONS:
                 if name not in self.errors and not cleaned.get(name):
                     self.add_error(name, forms.ValidationError(_("This field is required."), code="required"))
         self._check_fill_time()

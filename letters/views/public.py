@@ -20,7 +20,6 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import translate_url
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -32,6 +31,7 @@ from coalition.middleware import client_ip as address_of
 from letters.forms.public import ListingForm, SignOnForm, browser_binding, fill_timer_token
 from letters.markdown import render_markdown
 from letters.models import Letter, LetterVersion, Signature
+from letters.models.letters import version_language
 from letters.services import signon
 from letters.exports import SignatoryList
 
@@ -103,9 +103,12 @@ def _letter_page(request, letter, form, stamp=None, page_key=None):
     context = {
         "letter": letter,
         "version": version,
-        "version_bidi": bool(version and _language_info(version.language).get("bidi")),
+        "version_bidi": bool(version and version.is_rtl),
+        # The page's language has no version and the reader did not choose one: say why the text is in another.
+        "version_missing": bool(version and version.language != version_language(language)
+                                and not request.GET.get("version")),
         "body": render_markdown(version.body if version else ""),
-        "switcher": _switcher(request, letter, version, with_versions=True),
+        "versions": _versions(request, letter, version),
         "counts": counts,
         "signatory_list": signatory_list,
         "listed_names": listed_names,
@@ -119,41 +122,33 @@ def _letter_page(request, letter, form, stamp=None, page_key=None):
 
 
 def _version_language(request, letter, language):
-    """Versions in languages the interface does not have (Arabic, Chinese…) are chosen with ?version=ar."""
+    """The version the reader chose with ?version=pt (any of the letter's languages), else the page's language."""
     wanted = request.GET.get("version", "")
     return wanted if wanted in letter.languages() else language
 
 
 def _language_info(code):
+    """Django's language info for a letter language; "zh" is described by the interface's "zh-hans"."""
+    interface = next((c for c, _name in settings.LANGUAGES if version_language(c) == code), code)
     try:
-        return get_language_info(code)
+        return get_language_info(interface)
     except KeyError:
         return {"name_local": code, "bidi": False}
 
 
-def _switcher(request, letter, version, with_versions=False):
-    """[(code, local name, url, is_current)] for the languages this letter has, and only those.
+def _versions(request, letter, version):
+    """[(code, local name, url, is_current)] of the letter's versions, for "Read this letter in:".
 
-    Interface languages switch the URL prefix (/fr/…); other versions (Arabic, Chinese…) are shown on the letter
-    page with ?version=ar and the interface stays in the current language.
+    A separate choice from the interface language: every version is read with ?version=<code> and the interface
+    stays as it is; the version in the page's own language needs no parameter.
     """
-    interface = dict(settings.LANGUAGES)
-    current = version.language if version else get_language()
-    entries = []
-    for code in letter.languages():
-        if code in interface:
-            url = _translated_path(request.path, code)
-        elif with_versions:
-            url = f"{request.path}?version={code}"
-        else:
-            continue
-        entries.append((code, _language_info(code)["name_local"], url, code == current))
-    return entries
-
-
-@lru_cache(maxsize=4096)
-def _translated_path(path, language):
-    return translate_url(path, language)
+    own = version_language(get_language())
+    current = version.language if version else None
+    return [
+        (code, _language_info(code)["name_local"], request.path if code == own else f"{request.path}?version={code}",
+         code == current)
+        for code in letter.languages()
+    ]
 
 
 # --- the whole letter page, rendered once per change --------------------------------------------------------------
@@ -404,7 +399,8 @@ def signatories_for_page(letter, language, show_list, stamp):
         context = {"signatories": {"blocks": _blocks(shown, unnamed)}}
         return {"html": render_to_string("letters/public/_signatory_list.html", context), "names": listed["names"]}
 
-    fragment = _build_once(_cache_key("first-part", language, *_list_stamp(stamp)), render_first_part)
+    # Rendered markup: keyed by the release too, so a deploy that changes the template is seen at once.
+    fragment = _build_once(_cache_key("first-part", _release(), language, *_list_stamp(stamp)), render_first_part)
     return counts, mark_safe(fragment["html"]), fragment["names"]  # noqa: S308 - the template escaped every name
 
 
@@ -450,7 +446,7 @@ def signatory_list(request, slug):
     prefetch_related_objects([letter], "versions")
     version = letter.version(_version_language(request, letter, language))
     context = {
-        "letter": letter, "version": version, "switcher": _switcher(request, letter, version),
+        "letter": letter, "version": version,
         "counts": stamp_counts(stamp), "query": query, "page": page, "total": listed["names"],
         "signatories": {"blocks": _blocks(page_entries, unnamed)},
     }
@@ -566,7 +562,7 @@ def _from_link(request, letter, token, purpose):
 def _page_context(request, letter):
     prefetch_related_objects([letter], "versions")
     version = letter.version(get_language())
-    return {"letter": letter, "version": version, "switcher": _switcher(request, letter, version)}
+    return {"letter": letter, "version": version}
 
 
 def _link_context(request, letter, signature, token):

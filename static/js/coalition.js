@@ -1,9 +1,5 @@
 // Small progressive enhancements; every page works without JavaScript.
-document.addEventListener("change", function (event) {
-  if (event.target.matches("select[data-autosubmit]")) {
-    event.target.form.submit();
-  }
-});
+// No select navigates on "change": keyboard users arrow through options, and each step would leave the page.
 document.addEventListener("submit", function (event) {
   var message = event.target.getAttribute("data-confirm");
   if (message && !window.confirm(message)) {

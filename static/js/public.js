@@ -5,6 +5,23 @@
     return;
   }
 
+  // A form that came back with errors: move focus to the summary, so that a screen reader reads it and a phone
+  // shows it, instead of the top of the page with the errors far below.
+  // The section's top (its heading, then the summary) at the top of the screen. Again once loaded: scrolling to
+  // the URL's fragment and late layout (styles, fonts) may move the page or focus after this script runs.
+  var summary = document.getElementById("signon-errors");
+  function showSummary() {
+    if (document.activeElement === document.body || document.activeElement === summary) {
+      summary.focus({preventScroll: true});
+      (document.getElementById("signon") || summary).scrollIntoView({block: "start"});
+    }
+  }
+  if (summary) {
+    summary.focus({preventScroll: true});
+    showSummary();
+    window.addEventListener("load", function () { window.setTimeout(showSummary, 0); });
+  }
+
   // Show only the fields that apply: organisation details, or an individual's affiliation.
   function showFieldsFor(kind) {
     var individual = kind === "individual";
@@ -20,6 +37,19 @@
       showFieldsFor(event.target.value);
     }
   });
+
+  // The summary's links go to a field: focus it too (a fragment alone only scrolls, in some browsers).
+  if (summary) {
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (field) {
+        event.preventDefault();
+        field.focus();
+        field.scrollIntoView({block: "center"});
+      }
+    });
+  }
 
   // One press, one sign-on: on a slow connection people press again while the page loads.
   form.addEventListener("submit", function () {

@@ -67,3 +67,10 @@ def test_the_sign_on_forms_country_menu_uses_the_same_names_and_order():
         html = CountrySelect().render("country", "")
     assert html.index(">Canadá<") < html.index(">Chad<") < html.index(">Chile<")
     assert "Trinidad y Tobago" in html and "yTobago" not in html
+
+
+def test_the_country_menu_groups_are_labelled_regions_then_countries():
+    with translation.override("es"):
+        html = CountrySelect().render("country", "")
+    labels = [part.split('"')[0] for part in html.split('<optgroup label="')[1:]]
+    assert labels == ["Internacional y regiones", "Países"]

@@ -124,12 +124,13 @@ def test_a_contact_is_written_to_in_their_language_only_if_the_letter_has_it(
     assert link_in(email.body_text, "/invite/").startswith(f"/{expected}/")
 
 
-def test_the_signers_confirmation_follows_the_same_language_rule(coordinator):
+def test_the_signers_confirmation_is_in_the_language_they_signed_in_whatever_the_letters_versions(coordinator):
     letter = LetterFactory(languages=["fr"], default_language="fr", coordinators=[coordinator])
     signature = SignatureFactory(letter=letter, status=Signature.Status.PENDING, language="es")
     signon_emails.send_confirmation(signature)
     # Rendered (and its language settled) by the worker when it sends it: see letters.emails.core.queue_unrendered.
-    assert ensure_rendered(OutgoingEmail.objects.get(kind="signon-confirm")).language == "fr"
+    # Invitations follow the letter's languages (above); a signer chose the interface language by signing in it.
+    assert ensure_rendered(OutgoingEmail.objects.get(kind="signon-confirm")).language == "es"
 
 
 def test_a_personal_link_opened_within_a_minute_of_delivery_is_not_counted_as_opened(client, letter, coordinator):

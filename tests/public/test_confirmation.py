@@ -31,7 +31,7 @@ def _listed_names(client, letter):
     if 'id="signatory-list"' not in html:
         return []
     block = html[html.index('id="signatory-list"') : html.index("</ul>", html.index('id="signatory-list"'))]
-    return [item.split("</li>")[0] for item in block.split("<li>")[1:]]
+    return [item.split("</li>")[0].removeprefix("<bdi>").removesuffix("</bdi>") for item in block.split("<li>")[1:]]
 
 
 def test_opening_the_confirmation_link_does_not_confirm(client, signed):

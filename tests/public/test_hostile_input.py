@@ -85,7 +85,7 @@ def test_hostile_input_is_refused_or_stored_safely(client, open_letter, coordina
     assert SCRIPT not in page
     assert "<img src=x" not in page
     if expected != "error" and field == "organisation_name":
-        assert f"<li>{escape(expected)}</li>" in page
+        assert f"<li><bdi>{escape(expected)}</bdi></li>" in page
 
 
 def test_markup_in_a_signers_name_is_escaped_in_the_html_email_and_plain_in_the_text(client, open_letter):

@@ -16,7 +16,7 @@ def _list_items(response):
     html = response.content.decode()
     start = html.index('id="signatory-list"')
     block = html[start : html.index("</ul>", start)]
-    return [item.split("</li>")[0] for item in block.split("<li>")[1:]]
+    return [item.split("</li>")[0].removeprefix("<bdi>").removesuffix("</bdi>") for item in block.split("<li>")[1:]]
 
 
 def test_letter_is_shown_in_the_language_of_the_url(client, open_letter):
@@ -45,23 +45,29 @@ def test_draft_letters_are_not_found_by_the_public(client):
     assert "secret-draft" not in client.get("/en/").content.decode()
 
 
-def test_language_switcher_lists_only_the_languages_the_letter_has(client):
+def test_read_this_letter_in_lists_only_the_versions_the_letter_has(client):
     LetterFactory(slug="two-languages", languages=["en", "fr"])
     html = client.get("/en/letters/two-languages/").content.decode()
-    switcher = html[html.index("language-switcher") : html.index("</nav>", html.index("language-switcher"))]
-    assert 'href="/fr/letters/two-languages/"' in switcher and "Français" in switcher
-    assert 'href="/en/letters/two-languages/"' in switcher and 'aria-current="page"' in switcher
-    assert "Español" not in switcher and "/es/" not in switcher
+    versions = html[html.index('class="letter-versions') : html.index("</nav>", html.index('class="letter-versions'))]
+    # Reading another version keeps the interface in English: the two are separate choices.
+    assert 'href="/en/letters/two-languages/?version=fr"' in versions and "français" in versions
+    assert 'href="/en/letters/two-languages/"' in versions and 'aria-current="true"' in versions
+    assert "español" not in versions and "version=es" not in versions
 
 
-def test_a_version_in_a_language_without_an_interface_is_shown_right_to_left(client):
+def test_an_arabic_version_is_reachable_from_an_english_page_and_shown_right_to_left(client):
+    # Arabic is an interface language too, but reading the Arabic text does not change the interface.
     letter = LetterFactory(slug="arabic", languages=["en", "ar"])
     LetterVersion.objects.filter(letter=letter, language="ar").update(title="رسالة مشتركة")
     html = client.get("/en/letters/arabic/").content.decode()
     assert 'href="/en/letters/arabic/?version=ar"' in html
     html = client.get("/en/letters/arabic/?version=ar").content.decode()
+    assert '<html lang="en" dir="ltr">' in html
     assert '<article class="letter" lang="ar" dir="rtl">' in html
     assert "رسالة مشتركة" in html
+    # From the Arabic interface, the Arabic version is the page's own and the whole page is right to left.
+    html = client.get("/ar/letters/arabic/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in html and '<article class="letter" lang="ar" dir="rtl">' in html
 
 
 def test_a_language_the_letter_lacks_falls_back_to_its_original_with_a_note(client):
@@ -100,7 +106,7 @@ def test_closed_and_finalised_letters_show_text_and_list_but_no_form(client, sta
     SignatureFactory(letter=letter, organisation=OrganisationFactory(name="Listed Org"))
     html = client.get("/en/letters/done/").content.decode()
     assert "We urge you to" in html
-    assert "<li>Listed Org</li>" in html
+    assert "<li><bdi>Listed Org</bdi></li>" in html
     assert 'name="organisation_name"' not in html
     assert "closed" in html.lower()
 
@@ -164,11 +170,11 @@ def test_individuals_are_listed_apart_with_their_affiliation(client, open_letter
     person = OrganisationFactory(name="Dr Jane Roe", kind=Organisation.Kind.INDIVIDUAL, affiliation="University of Nairobi")
     SignatureFactory(letter=open_letter, organisation=person)
     html = client.get("/en/letters/open-letter/").content.decode()
-    assert "<li>Dr Jane Roe, University of Nairobi</li>" in html
+    assert "<li><bdi>Dr Jane Roe, University of Nairobi</bdi></li>" in html
     assert "1 individual has signed." in html and "0 organisations have signed." in html
     # Under their own heading, not among the organisations.
     heading = html.index("Individuals (affiliation for identification purposes only)")
-    assert heading < html.index("<li>Dr Jane Roe, University of Nairobi</li>")
+    assert heading < html.index("<li><bdi>Dr Jane Roe, University of Nairobi</bdi></li>")
 
 
 def _page_queries(client, url):
@@ -231,7 +237,7 @@ def test_changes_show_on_the_next_page_view_despite_caching(client, open_letter,
 
     signature.approve(by=coordinator)
     html = client.get("/en/letters/open-letter/").content.decode()
-    assert "<li>Newly Approved</li>" in html and "1 organisation has signed." in html
+    assert "<li><bdi>Newly Approved</bdi></li>" in html and "1 organisation has signed." in html
 
     version = open_letter.versions.get(language="en")
     version.title = "A corrected title"

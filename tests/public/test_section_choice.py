@@ -63,8 +63,8 @@ def test_public_page_lists_each_section_under_its_heading_in_the_page_language(c
     for name, section in (("Amnesty International", international), ("Conectas Direitos Humanos", national)):
         SignatureFactory(letter=open_letter, organisation=OrganisationFactory(name=name), section=section)
     html = client.get(f"/fr/letters/{open_letter.slug}/").content.decode()
-    assert html.index("Organisations internationales") < html.index("<li>Amnesty International</li>") < \
-        html.index("Organisations nationales") < html.index("<li>Conectas Direitos Humanos</li>")
+    assert html.index("Organisations internationales") < html.index("<li><bdi>Amnesty International</bdi></li>") < \
+        html.index("Organisations nationales") < html.index("<li><bdi>Conectas Direitos Humanos</bdi></li>")
 
     section_service_rename(national, {"fr": "ONG nationales"})
     html = client.get(f"/fr/letters/{open_letter.slug}/").content.decode()

@@ -38,7 +38,7 @@ def _counts(html):
 
 
 def _names(html):
-    return re.findall(r"<li>([^<]*)</li>", html[html.index('id="signatories-heading"'):])
+    return re.findall(r"<li><bdi>([^<]*)</bdi></li>", html[html.index('id="signatories-heading"'):])
 
 
 def test_letter_page_costs_the_same_at_10_and_10000_signatures_and_stays_small(client):
