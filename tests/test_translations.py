@@ -1,5 +1,6 @@
 """The interface is translated into the other five UN languages: no string may be left untranslated or fuzzy."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -79,3 +80,16 @@ def test_compiled_catalogue_matches_the_po_file(language, tmp_path):
     compiled = tmp_path / "django.mo"
     subprocess.run(["msgfmt", "--check-format", "-o", str(compiled), str(po)], check=True)
     assert compiled.read_bytes() == po.with_suffix(".mo").read_bytes(), "run `make messages` to recompile"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_msgfmt_statistics_count_no_untranslated_and_no_fuzzy_string(language):
+    """What a translator's tool reports: `msgfmt --statistics` says "N translated messages." and nothing else."""
+    if not shutil.which("msgfmt"):
+        pytest.fail("gettext is needed to check the catalogues: apt-get install gettext (make test installs it)")
+    po = ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
+    result = subprocess.run(["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po)],
+                            capture_output=True, text=True, check=True, env={"LC_ALL": "C", "PATH": "/usr/bin:/bin"})
+    statistics = result.stderr.strip().splitlines()[-1]
+    assert re.fullmatch(r"\d+ translated messages\.", statistics), statistics
+    assert int(statistics.split()[0]) > 900
