@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from tests.factories import LetterFactory, UserFactory
 
@@ -20,6 +21,10 @@ def _test_settings(settings, tmp_path):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SIGNON_MIN_FILL_SECONDS = 0
+    yield
+    # A request through the test client leaves its language active in this thread (LocaleMiddleware activates it
+    # and nothing deactivates it): the next test would otherwise run in, say, Russian.
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")
