@@ -11,7 +11,7 @@ boundary) and cannot take tokens from two buckets in one atomic step; this is on
 
 import time
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
 # KEYS: the buckets; ARGV[1]: now (s), ARGV[2]: refill period (s), ARGV[2 + i]: capacity of bucket i.
@@ -32,14 +32,20 @@ return allowed
 """
 
 
+def _cache():
+    # The backend itself: django.core.cache.cache is a proxy, which is no RedisCache instance.
+    return caches["default"]
+
+
 def available():
     """Whether the default cache is Redis (Django's own RedisCache backend)."""
-    return isinstance(cache, RedisCache) or isinstance(getattr(cache, "_wrapped", None), RedisCache)
+    return isinstance(_cache(), RedisCache)
 
 
 def take(buckets, per_seconds=3600):
     """One token from each (key, capacity) bucket; True when every bucket had one. Raises on Redis errors: the
     caller falls back to the database then."""
+    cache = _cache()
     keys = [cache.make_and_validate_key(f"throttle:{key}") for key, _capacity in buckets]
     client = cache._cache.get_client(keys[0], write=True)
     capacities = [float(capacity) for _key, capacity in buckets]

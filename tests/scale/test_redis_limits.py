@@ -22,7 +22,7 @@ def redis_cache(settings):
     raw = _redis_or_skip()
     prefix = f"coalition-limits-{uuid.uuid4().hex}"
     shared = RedisCache(REDIS_URL, {"KEY_PREFIX": prefix})
-    with mock.patch.object(throttle, "cache", shared):
+    with mock.patch.object(throttle, "_cache", lambda: shared):
         yield shared
     for key in raw.scan_iter(f"{prefix}:*"):
         raw.delete(key)
@@ -46,7 +46,7 @@ def test_two_processes_share_the_per_ip_bucket(redis_cache, settings):
     other_process = RedisCache(REDIS_URL, {"KEY_PREFIX": redis_cache.key_prefix})
 
     assert signon.allow("198.51.100.7", "a@one.example.org")
-    with mock.patch.object(throttle, "cache", other_process):
+    with mock.patch.object(throttle, "_cache", lambda: other_process):
         assert signon.allow("198.51.100.7", "b@two.example.org")
         assert not signon.allow("198.51.100.7", "c@three.example.org")
 
@@ -65,10 +65,17 @@ def test_tokens_come_back_over_the_hour(redis_cache, settings):
 def test_an_unreachable_redis_falls_back_to_the_database(settings):
     settings.SIGNON_RATE_PER_IP, settings.SIGNON_RATE_PER_EMAIL = 100, 1
     broken = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
-    with mock.patch.object(throttle, "cache", broken):
+    with mock.patch.object(throttle, "_cache", lambda: broken):
         assert signon.allow("192.0.2.9", "late@ngo.example.org") is True
         assert signon.allow("192.0.2.9", "late@ngo.example.org") is False
     assert Throttle.objects.filter(key__startswith="signon:email:").exists()
+
+
+def test_cache_url_redis_turns_the_redis_limits_on(settings):
+    _redis_or_skip()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                                   "KEY_PREFIX": f"coalition-limits-{uuid.uuid4().hex}"}}
+    assert throttle.available()
 
 
 def test_without_redis_the_database_keeps_the_limits(settings):
