@@ -109,7 +109,12 @@ def document_context(signatory_list, list_layout="lines"):
         "signatories_heading": heading,
         "blocks": blocks,
         "long_list": signatory_list.count() > 30,
+        "paper": PAPER_SIZES[signatory_list.letter.paper_size],
     }
+
+
+# Page size and margins per Letter.PaperSize: (width, height) in cm and the PDF's @page size keyword.
+PAPER_SIZES = {"a4": {"cm": (21.0, 29.7), "css": "A4"}, "letter": {"cm": (21.59, 27.94), "css": "letter"}}
 
 
 def render_pdf(signatory_list, list_layout="lines"):
@@ -159,13 +164,14 @@ def write_docx(signatory_list, stream, list_layout="lines"):
 
 
 def _set_up(document, signatory_list, context):
-    """A4 with the PDF's margins (coalitions print on A4 almost everywhere), the letter's own document properties
+    """The letter's paper size (A4 unless it says US Letter) with the PDF's margins, the letter's own document properties
     instead of python-docx's defaults, the version's language, and right-to-left paragraphs for Arabic, Farsi,
     Hebrew… versions."""
     from docx.shared import Cm
 
     for section in document.sections:
-        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        width, height = context["paper"]["cm"]
+        section.page_width, section.page_height = Cm(width), Cm(height)
         section.left_margin = section.right_margin = Cm(2.2)
         section.top_margin = section.bottom_margin = Cm(2.0)
     properties = document.core_properties

@@ -95,6 +95,14 @@ class Letter(models.Model):
         _("signers choose a section"), default=False,
         help_text=_("The sign-on form asks which section of the list the signatory belongs in."),
     )
+    class PaperSize(models.TextChoices):
+        A4 = "a4", _("A4 (210 × 297 mm)")
+        LETTER = "letter", _("US Letter (8.5 × 11 in)")
+
+    paper_size = models.CharField(
+        _("paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.A4,
+        help_text=_("Page size of the letter's PDF and Word documents."),
+    )
     notify = models.CharField(_("coordinator notifications"), max_length=10, choices=Notify.choices, default=Notify.NONE)
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="coordinated_letters", verbose_name=_("coordinators")

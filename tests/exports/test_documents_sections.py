@@ -115,3 +115,22 @@ def test_docx_of_a_right_to_left_version_runs_right_to_left(letter, sign):
     documents.write_docx(SignatoryList(letter, "fa"), buffer)
     document = Document(io.BytesIO(buffer.getvalue()))
     assert all(p._p.pPr is not None and p._p.pPr.find(qn("w:bidi")) is not None for p in document.paragraphs)
+
+
+@pytest.mark.parametrize(("paper", "docx_cm", "pdf_points"), [
+    ("a4", (21.0, 29.7), "595.276 x 841.89 pts (A4)"),
+    ("letter", (21.6, 27.9), "612 x 792 pts (letter)"),
+])
+def test_pdf_and_docx_follow_the_letters_paper_size(italian, tmp_path, paper, docx_cm, pdf_points):
+    italian.paper_size = paper
+    italian.save(update_fields=["paper_size"])
+
+    buffer = io.BytesIO()
+    documents.write_docx(SignatoryList(italian, "it"), buffer)
+    section = Document(io.BytesIO(buffer.getvalue())).sections[0]
+    pdf = tmp_path / "letter.pdf"
+    pdf.write_bytes(documents.render_pdf(SignatoryList(italian, "it")))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == docx_cm
+    assert pdf_points in info

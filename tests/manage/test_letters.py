@@ -103,9 +103,9 @@ def test_a_letter_without_any_version_cannot_be_opened(coordinator_client, lette
     assert letter.status == "draft"
 
 
-def test_settings_change_the_deadline(coordinator_client, letter):
+def test_settings_change_the_title_language_deadline_and_paper_size(coordinator_client, letter):
     coordinator_client.post(reverse("manage:letter_settings", args=[letter.slug]), {
         "title": "Renamed", "default_language": "fr", "deadline": "2031-05-03T17:00", "reminder_days": "3",
-        "notify": "none"})
+        "notify": "none", "paper_size": "letter"})
     letter.refresh_from_db()
-    assert (letter.title, letter.default_language, letter.deadline.year) == ("Renamed", "fr", 2031)
+    assert (letter.title, letter.default_language, letter.deadline.year, letter.paper_size) == ("Renamed", "fr", 2031, "letter")
