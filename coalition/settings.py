@@ -239,6 +239,10 @@ SIGNON_FORM_MAX_AGE_HOURS = envint("SIGNON_FORM_MAX_AGE_HOURS", 6)
 CONFIRMATION_RESEND_MINUTES = envint("CONFIRMATION_RESEND_MINUTES", 10)
 CONFIRM_LINK_MAX_AGE_DAYS = envint("CONFIRM_LINK_MAX_AGE_DAYS", 14)
 EMAIL_MAX_ATTEMPTS = envint("EMAIL_MAX_ATTEMPTS", 12)
+# Personal data (letters/services/personal_data.py): this many days after a letter is finalised, its signers' names,
+# emails and messages and the emails about their sign-ons are erased (run_scheduler daily, or apply_retention).
+# 0 = keep them (off).
+SIGNER_DATA_RETENTION_DAYS = envint("SIGNER_DATA_RETENTION_DAYS", 0)
 
 # Security: strict in production, relaxed only for local http.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)

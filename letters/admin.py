@@ -3,7 +3,12 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
@@ -13,6 +18,93 @@ from letters import models
 from letters.exports import SignatoryList
 from letters.forms.exports import ORDER_LABELS
 from letters.resources import OrganisationResource, SignatoryResource, export_dataset
+from letters.services import personal_data
+
+
+# --- personal data: find, export or erase one person's traces (letters/services/personal_data.py) ----------------
+
+# Created by migration 0012 (no model's Meta: the page is about a person, not a model). Superusers have it anyway.
+PERSONAL_DATA_PERMISSION = "letters.manage_personal_data"
+
+
+def can_manage_personal_data(user):
+    """Exporting or erasing someone's data is for superusers and holders of letters.manage_personal_data only:
+    staff status or coordinating letters (even all of them) is not enough."""
+    return user.is_active and user.is_staff and (user.is_superuser or user.has_perm(PERSONAL_DATA_PERMISSION))
+
+
+class PersonalDataForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+
+
+def personal_data_view(request, model_admin, email=None, candidates=()):
+    """The "Personal data" page: enter an address → see what was found → download it as JSON, or erase it after a
+    confirmation. Everything is POSTed: the address never appears in a URL (nor in access logs or history)."""
+    if not can_manage_personal_data(request.user):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" and "email" in request.POST else None
+    form = PersonalDataForm(data, initial={"email": email})
+    if data is None and email:
+        form = PersonalDataForm({"email": email})
+    context = {
+        **model_admin.admin_site.each_context(request), "title": _("Personal data"), "form": form,
+        "opts": model_admin.model._meta, "candidates": [c for c in candidates if c != email],
+    }
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        step = request.POST.get("step") if data is not None else "find"
+        if step == "download":
+            response = HttpResponse(personal_data.export_json(email), content_type="application/json; charset=utf-8")
+            stamp = timezone.now().strftime("%Y%m%d-%H%M")
+            response["Content-Disposition"] = f'attachment; filename="personal-data-{stamp}.json"'
+            response["Cache-Control"] = "private, no-store"
+            return response
+        if step == "erase" and request.POST.get("confirmed") == "yes":
+            counts = personal_data.erase(email, by=request.user)
+            messages.success(request, gettext("Erased: %(summary)s.") % {"summary": _summary(counts)})
+            context["erased"] = True
+        elif step == "erase":
+            context["confirm"] = True
+        found = personal_data.find(email)
+        context.update(found=found, counts=[(label, found.counts()[kind]) for kind, label in
+                                            personal_data.KINDS.items() if found.counts()[kind]])
+    return TemplateResponse(request, "admin/letters/personal_data.html", context)
+
+
+def _summary(counts):
+    return ", ".join(f"{label}: {counts[kind]}" for kind, label in personal_data.KINDS.items() if counts[kind]) or "—"
+
+
+class PersonalDataAdminMixin:
+    """The page at …/personal-data/ and a "Personal data of the selected" action on this model's list."""
+
+    personal_data_email_field = None  # the field holding the person's address
+    # Adds a "Personal data" button to the list (under django-import-export's own list template, if any).
+    change_list_template = "admin/letters/personal_data_change_list.html"
+    actions = ["personal_data_action"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request: personal_data_view(request, self))
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [path("personal-data/", view, name="%s_%s_personal_data" % info), *super().get_urls()]
+
+    def has_personal_data_permission(self, request):
+        return can_manage_personal_data(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "has_personal_data_permission": can_manage_personal_data(request.user)}
+        return super().changelist_view(request, extra_context=extra_context)
+
+    @admin.action(description=_("Personal data of the selected people (export or erase)"),
+                  permissions=["personal_data"])
+    def personal_data_action(self, request, queryset):
+        emails = list(dict.fromkeys(
+            address for address in queryset.values_list(self.personal_data_email_field, flat=True).order_by()
+            if address and not personal_data.is_erased_email(address)))
+        if not emails:
+            self.message_user(request, gettext("The selected rows hold no email address."), messages.WARNING)
+            return None
+        return personal_data_view(request, self, email=emails[0], candidates=emails)
 
 
 class OrganisationNameInline(admin.TabularInline):
@@ -69,7 +161,8 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    personal_data_email_field = "email"
     list_display = ["email", "name", "organisation", "language", "is_active", "unsubscribed_at"]
     list_filter = ["is_active", "language"]
     search_fields = ["email", "name", "organisation__name"]
@@ -158,7 +251,8 @@ class SignatoryListExportForm(ExportForm):
 
 
 @admin.register(models.Signature)
-class SignatureAdmin(ExportMixin, admin.ModelAdmin):
+class SignatureAdmin(PersonalDataAdminMixin, ExportMixin, admin.ModelAdmin):
+    personal_data_email_field = "signer_email"
     list_display = ["__str__", "status", "language", "source", "is_lead", "signed_at", "approved_at"]
     list_filter = ["status", "language", "source", "is_lead", "flag_new_organisation", "flag_near_duplicate",
                    "flag_domain_mismatch", "letter"]

@@ -114,6 +114,8 @@ EVENT_LABELS = {
     "moved": gettext_lazy("moved"),
     "merge": gettext_lazy("directory merge"),
     "section": gettext_lazy("moved to another section"),
+    "personal data erased": gettext_lazy("the signer's personal data was erased"),
+    "signer data erased (retention)": gettext_lazy("the signer's data was erased after the retention period"),
 }
 
 
