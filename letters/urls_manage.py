@@ -29,6 +29,7 @@ urlpatterns = [
     path("letters/new/", manage.letter_create, name="letter_create"),
     path(letter, manage_signatures.dashboard, name="letter"),
     path(letter + "settings/", manage.letter_settings, name="letter_settings"),
+    path(letter + "copy/", manage.letter_copy, name="letter_copy"),
     path(letter + "status/", manage.letter_status, name="letter_status"),
     path(letter + "versions/new/", manage.version_edit, name="version_create"),
     path(letter + "versions/<str:language>/", manage.version_edit, name="version_edit"),

@@ -5,11 +5,15 @@ order fields) plus one entry per sign-on counted as "cannot be named", with who 
 finalised letter read the snapshot, so editing a sign-on afterwards does not change the published list.
 """
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from letters.exports import SignatoryList
+from letters.exports import Row, SignatoryList, final_snapshot
 from letters.models import InvalidTransition, Letter, ListSnapshot, Signature
+from letters.models.letters import version_language
 from letters.models.signatures import list_changed
 
 
@@ -79,3 +83,46 @@ def publish_addendum(letter, by=None, order="alphabetical"):
             counts[language] = sum(1 for row in rows if not row.get("unnamed"))
         list_changed(letter.pk)
     return counts
+
+
+@dataclass
+class PublishedAddendum:
+    """One recorded addendum as the public sees it: when it was recorded, the names it added, how many it counts
+    without naming them."""
+
+    published_at: datetime
+    rows: list = field(default_factory=list)  # [exports.Row], in the order recorded (alphabetical, by section)
+    unnamed: int = 0
+
+
+def published_addenda(letter, language):
+    """The addenda recorded (publish_addendum) since the letter's current finalisation, in `language`, oldest first.
+
+    Only recorded addenda, not every late approval: the public page shows what the coalition has sent, as it shows
+    the frozen list rather than the live one, and "Record the addendum as sent" is the step that says so. Each
+    addendum lists every late sign-on since the finalisation (SignatoryList(source="addendum") leaves out only the
+    finalised list's), so here each one keeps only those that no earlier addendum published. An addendum stays as
+    it was recorded, like the finalised list: a name withdrawn afterwards stays in it. Addenda recorded before a
+    reopen belong to the earlier finalisation, whose new snapshot already holds their names.
+    """
+    language = version_language(language)
+    final = final_snapshot(letter, language)
+    if final is None:
+        return []
+    snapshots = ListSnapshot.objects.filter(
+        letter=letter, language=language, kind=ListSnapshot.Kind.ADDENDUM, created_at__gte=final.created_at,
+    ).order_by("created_at", "pk")
+    published, addenda = set(), []
+    for snapshot in snapshots:
+        addendum = PublishedAddendum(snapshot.created_at)
+        for data in snapshot.rows:
+            if data.get("signature_id") in published:
+                continue
+            published.add(data.get("signature_id"))
+            if data.get("unnamed"):
+                addendum.unnamed += 1
+            else:
+                addendum.rows.append(Row.from_snapshot(data))
+        if addendum.rows or addendum.unnamed:
+            addenda.append(addendum)
+    return addenda

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from letters.access import get_letter_for_coordinator, require_coordinator
+from letters.forms.copying import LetterCopyForm
 from letters.forms.manage import LetterCreateForm, LetterSettingsForm, LetterStatusForm, LetterVersionForm
 from letters.models import InvalidTransition, Letter, Signature
+from letters.services.copying import copy_letter
 
 
 def back(request, default, **kwargs):
@@ -60,6 +62,26 @@ def letter_create(request):
         messages.success(request, _("Draft letter created. Add its texts, then open it for sign-on."))
         return redirect("manage:letter", slug=letter.slug)
     return render(request, "letters/manage/letter_form.html", {"form": form})
+
+
+@login_required
+def letter_copy(request, slug):
+    """Start a new draft letter from this one (only its coordinators may: get_letter_for_coordinator)."""
+    source = get_letter_for_coordinator(request, slug)
+    initial = {"title": _("Copy of %(title)s") % {"title": source.title}, "slug": f"{source.slug}-copy"[:100]}
+    form = LetterCopyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        copied = copy_letter(source, data["slug"], data["title"], by=request.user,
+                             with_invitees=data["with_invitees"])
+        messages.success(request, _("Draft letter created from “%(source)s”. Check its texts, then open it for "
+                                    "sign-on.") % {"source": source.title})
+        if copied.invitees is not None:
+            messages.info(request, _("The %(count)d organisations invited to the earlier letter are tagged "
+                                     "“%(tag)s”: once this letter is open, choose that tag on the invite page.")
+                          % {"count": copied.invited, "tag": copied.invitees.name})
+        return redirect("manage:letter", slug=copied.letter.slug)
+    return render(request, "letters/manage/letter_copy.html", {"form": form, "letter": source})
 
 
 @login_required

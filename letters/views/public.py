@@ -21,6 +21,8 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
@@ -34,6 +36,8 @@ from letters.models import Letter, LetterVersion, Signature
 from letters.models.letters import version_language
 from letters.services import signon
 from letters.exports import SignatoryList
+from letters.services.finalise import published_addenda
+from letters.text import clean_row
 
 
 def get_letter_for_public(slug, with_versions=True):
@@ -98,7 +102,7 @@ def _letter_page(request, letter, form, stamp=None, page_key=None):
     language = get_language()
     version = letter.version(_version_language(request, letter, language))
     show_list = letter.list_public_while_open or letter.status != Letter.Status.OPEN
-    counts, signatory_list, listed_names = signatories_for_page(
+    counts, signatory_list, listed_names, names_shown = signatories_for_page(
         letter, language, show_list, stamp or page_stamp(letter.slug))
     context = {
         "letter": letter,
@@ -112,7 +116,7 @@ def _letter_page(request, letter, form, stamp=None, page_key=None):
         "counts": counts,
         "signatory_list": signatory_list,
         "listed_names": listed_names,
-        "names_shown": min(listed_names, LETTER_PAGE_NAMES),
+        "names_shown": names_shown,
         "form": form,
         "started": form.timer_token() if form else None,
     }
@@ -350,7 +354,37 @@ def build_public_entries(letter, language):
             names += 1
         else:
             entries.append((kind, value))
+    # Under the finalised list, each addendum recorded since (services/finalise.py published_addenda): an
+    # ("addendum", heading) entry, its names, and its own count of those not named. The heading gives the day the
+    # addendum was recorded as sent, which is when these names were published; it is rendered here, in the page's
+    # language, and cached with the rest (recording an addendum moves the list revision on).
+    for addendum in published_addenda(letter, language):
+        published = date_format(localtime(addendum.published_at), "DATE_FORMAT")
+        entries.append(("addendum", _("Added after publication on %(date)s") % {"date": published}))
+        for row in addendum.rows:
+            entries.append(("name", entry_text(clean_row(row), "lines", signatories.affiliation_style)))
+            names += 1
+        if addendum.unnamed:
+            entries.append(("unnamed", _unnamed_text(letter, language, addendum.unnamed)))
     return {"entries": entries, "names": names}
+
+
+def _unnamed_text(letter, language, count):
+    """"and N organisations that cannot be named…" for `count`, in the list's own words for `language` (the
+    version's, else the interface's), as the export path words the finalised list's count."""
+    words = SignatoryList(letter, language, source="live")
+    words.unnamed = count  # a cached_property: this count instead of the live list's
+    return words.unnamed_text()
+
+
+def segments(entries):
+    """The entries in parts: the list, then one part per addendum (each starting with its ("addendum", heading))."""
+    parts = [[]]
+    for entry in entries:
+        if entry[0] == "addendum":
+            parts.append([])
+        parts[-1].append(entry)
+    return parts
 
 
 def _blocks(entries, unnamed_text=None):
@@ -381,27 +415,38 @@ def first_part(entries, limit):
                 break
             names += 1
         shown.append((kind, text))
-    while shown and shown[-1][0] == "heading":  # a heading with none of its names under it
+    while shown and shown[-1][0] == "heading":  # a section heading with none of its names under it
         shown.pop()
     unnamed = next((text for kind, text in entries if kind == "unnamed"), None)
     return shown, unnamed
 
 
 def signatories_for_page(letter, language, show_list, stamp):
-    """(counts, the rendered letters/public/_signatory_list.html with the first names, or None, how many names)."""
+    """(counts, the rendered letters/public/_signatory_list.html with the first names, or None, how many names,
+    how many of them it shows)."""
     counts = stamp_counts(stamp)
     if not show_list:
-        return counts, None, 0
+        return counts, None, 0, 0
 
     def render_first_part():
         listed = public_entries(letter, language, stamp)
-        shown, unnamed = first_part(listed["entries"], LETTER_PAGE_NAMES)
-        context = {"signatories": {"blocks": _blocks(shown, unnamed)}}
-        return {"html": render_to_string("letters/public/_signatory_list.html", context), "names": listed["names"]}
+        # The first names of the list, then the first names of each addendum: a long finalised list must not hide
+        # the names added after it (the full list page has them all).
+        shown = []
+        for part in segments(listed["entries"]):
+            part_shown, unnamed = first_part(part, LETTER_PAGE_NAMES)
+            if unnamed and ("unnamed", unnamed) not in part_shown:
+                part_shown.append(("unnamed", unnamed))
+            shown += part_shown
+        context = {"signatories": {"blocks": _blocks(shown)}}
+        return {"html": render_to_string("letters/public/_signatory_list.html", context), "names": listed["names"],
+                "shown": sum(1 for kind, _text in shown if kind == "name")}
 
     # Rendered markup: keyed by the release too, so a deploy that changes the template is seen at once.
     fragment = _build_once(_cache_key("first-part", _release(), language, *_list_stamp(stamp)), render_first_part)
-    return counts, mark_safe(fragment["html"]), fragment["names"]  # noqa: S308 - the template escaped every name
+    # A fragment cached by the previous release (same templates) has no "shown": it showed the first names only.
+    shown = fragment.get("shown", min(fragment["names"], LETTER_PAGE_NAMES))
+    return counts, mark_safe(fragment["html"]), fragment["names"], shown  # noqa: S308 - the template escaped every name
 
 
 def _search_key(text):
@@ -422,35 +467,58 @@ def signatory_list(request, slug):
     """The whole public list, paginated and searchable (?q=…&page=…): the names the letter page starts with."""
     letter, language, stamp, listed = _public_list_or_404(request, slug)
     query = request.GET.get("q", "").strip()[:200]
-    entries = listed["entries"]
-    if query:
-        wanted = _search_key(query)
-        entries = [entry for entry in entries if entry[0] == "heading" or (
-            entry[0] == "name" and wanted in _search_key(entry[1]))]
-    # Each name with the heading it stands under, so that every page shows its names' headings.
-    rows, heading = [], None
-    for kind, text in entries:
-        if kind == "heading":
-            heading = text
-        elif kind == "name":
-            rows.append((heading, text))
+    wanted = _search_key(query) if query else None
+    # Each name with its part (the list, or an addendum) and the heading it stands under, so that every page shows
+    # its names' headings; each part's unnamed count closes it, on the page where its last name is.
+    parts, rows = [], []
+    for index, part in enumerate(segments(listed["entries"])):
+        title = part[0][1] if part and part[0][0] == "addendum" else None
+        unnamed = next((text for kind, text in part if kind == "unnamed"), None)
+        parts.append({"title": title, "unnamed": unnamed})
+        heading = None
+        for kind, text in part:
+            if kind == "heading":
+                heading = text
+            elif kind == "name" and (wanted is None or wanted in _search_key(text)):
+                rows.append((index, heading, text))
     page = Paginator(rows, LIST_PAGE_NAMES).get_page(request.GET.get("page"))
-    page_entries, current = [], None
-    for heading, text in page.object_list:
-        if heading != current and heading is not None:
-            page_entries.append(("heading", heading))
-        current = heading
-        page_entries.append(("name", text))
-    # The unnamed count closes the list: on its last page.
-    unnamed = None if page.has_next() else next((text for kind, text in listed["entries"] if kind == "unnamed"), None)
     prefetch_related_objects([letter], "versions")
     version = letter.version(_version_language(request, letter, language))
     context = {
         "letter": letter, "version": version,
         "counts": stamp_counts(stamp), "query": query, "page": page, "total": listed["names"],
-        "signatories": {"blocks": _blocks(page_entries, unnamed)},
+        "signatories": {"blocks": _blocks(_page_entries(parts, rows, page))},
     }
     return render(request, "letters/public/signatories.html", context)
+
+
+def _page_entries(parts, rows, page):
+    """The entries of one page of the full list: the parts it reaches (from the first, on the first page, so that a
+    part without names still shows its count), each with its title (an addendum's heading), the page's names under
+    their section headings, and each part's unnamed count where the part ends."""
+    names = page.object_list
+    first = 0
+    if page.number > 1 and names:
+        previous = rows[page.start_index() - 2][0]  # the part of the previous page's last name
+        first = names[0][0] if previous == names[0][0] else previous + 1
+    last = len(parts) - 1 if not page.has_next() else names[-1][0]
+    entries = []
+    for index in range(first, last + 1):
+        if parts[index]["title"]:
+            entries.append(("addendum", parts[index]["title"]))
+        heading = None
+        for part, row_heading, text in names:
+            if part != index:
+                continue
+            if row_heading != heading and row_heading is not None:
+                entries.append(("heading", row_heading))
+            heading = row_heading
+            entries.append(("name", text))
+        # A part ends on this page unless the next page still has some of its names.
+        ends_here = index < last or not page.has_next() or rows[page.end_index()][0] != index
+        if parts[index]["unnamed"] and ends_here:
+            entries.append(("unnamed", parts[index]["unnamed"]))
+    return entries
 
 
 def signatory_download(request, slug, layout):
@@ -491,7 +559,7 @@ def _public_csv(entries, language):
         writer.writerow([_("No."), _("Name"), _("Section")])
     number, heading = 0, ""
     for kind, text in entries:
-        if kind == "heading":
+        if kind in ("heading", "addendum"):  # an addendum's names are "Added after publication on …"
             heading = text
         elif kind == "name":
             number += 1
