@@ -162,8 +162,12 @@ def _preview(letter, form):
     try:
         signatory_list = SignatoryList(letter, form.cleaned_data["language"], limit=PREVIEW_ROWS, **form.options())
         total = signatory_list.count()
+        language = form.cleaned_data["language"]
+        # The preview reads in the export's direction, whatever the interface's (an English list in the Arabic
+        # workspace starts on the left, as in the file).
         return {"text": render_text(signatory_list, layout), "layout": layout, "total": total,
-                "shown": min(total, PREVIEW_ROWS), "file": layout != form.cleaned_data["format"]}
+                "shown": min(total, PREVIEW_ROWS), "file": layout != form.cleaned_data["format"],
+                "language": language, "rtl": language.split("-")[0] in settings.LANGUAGES_BIDI}
     except ExportError as error:
         return {"error": str(error)}
 

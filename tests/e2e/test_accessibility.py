@@ -3,17 +3,21 @@
 1. The axe walk: axe-core (vendored in tests/e2e/vendor/, see its README) runs on every page state of the public
    side, the coordinator workspace and the admin, at a phone width (390 px) and a laptop width (1280 px). Any
    violation of impact "serious" or "critical" fails the test, listed with its rule, page state, width and target.
-   Run with -s to see the rules checked and the page states walked.
+   Run with -s to see the rules checked and the page states walked. A second walk covers the signer's pages and the
+   coordinator's main pages in Arabic (right to left) and Chinese.
 2. Coordinator tables at 360, 390, 1280 and 1920 px: every row's buttons are inside the viewport and the page never
    scrolls sideways (a horizontal scrollbar hides the actions at the end of a row).
 3. README screenshots (docs/screenshots/), written only when COALITION_DOCS_SCREENSHOTS=1.
+Screenshots of the Arabic and Chinese interface, for a person to look at: test_i18n_screenshots.py.
 """
 
 import io
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -38,7 +42,12 @@ VERSIONS = {
     "es": ("Proyecto de resolución sobre la «cooperación mutuamente beneficiosa»",
            "El proyecto de resolución carece de equilibrio.", "Firmantes:"),
     "ar": ("مشروع قرار بشأن «التعاون المربح للجانبين»", "يفتقر مشروع القرار إلى التوازن.", "الموقعون:"),
+    "zh": ("关于“合作共赢”决议草案", "该决议草案缺乏平衡。", "签署方："),
 }
+# The walk again in the right-to-left interface and in Chinese (the interface language zh-hans, the letter's "zh").
+I18N_LANGUAGES = ("ar", "zh-hans")
+I18N_COORDINATOR_STATES = ("letters list", "dashboard", "paste preview", "directory", "exports", "exports preview",
+                           "letter settings")
 
 
 @pytest.fixture
@@ -179,7 +188,7 @@ def coordinator_states(demo, base):
 
     def export_preview(page, width):
         page.goto(letter_url + "exports/")
-        page.locator("#export-heading").locator("..").get_by_role("button", name="Preview").click()
+        page.locator("#export-heading").locator("..").locator("button[name=preview]").click()  # in any language
         expect(page.locator("pre.export-preview")).to_be_visible()
 
     return [
@@ -235,6 +244,64 @@ def test_every_page_state_has_no_serious_or_critical_axe_violation(live_server, 
         Path(os.environ["COALITION_AXE_REPORT"]).write_text(report, encoding="utf-8")
     assert len(walk.states) == 2 * (len(public_states(demo, base)) + len(coordinator_states(demo, base))
                                     + len(admin_states(base)))
+    assert not walk.violations, "Serious or critical axe violations:\n" + "\n".join(walk.violations)
+
+
+def public_states_in(demo, base, language):
+    """The signer's pages in one interface language: the letter, its form with errors, and the pages the signer's
+    emails lead to (read only: confirming and withdrawing are walked in English)."""
+    url = f"{base}/{language}/letters/{SLUG}/"
+
+    def submit_empty(page, width):
+        page.goto(url)
+        page.locator("form.signon-form button[type=submit]").click()
+        page.wait_for_load_state("load")
+        expect(page.locator("#signon-errors")).to_be_visible()
+
+    return [
+        (f"public /{language}/: letter page and empty sign form", lambda page, width: page.goto(url)),
+        (f"public /{language}/: sign form with errors", submit_empty),
+        (f"public /{language}/: thanks", lambda page, width: page.goto(url + "thanks/")),
+        (f"public /{language}/: confirm page", lambda page, width: page.goto(
+            url + f"confirm/{signon.make_token(demo['pending'][width], signon.CONFIRM)}/")),
+        (f"public /{language}/: manage (signer's link)", lambda page, width: page.goto(
+            url + f"my-sign-on/{signon.make_token(demo['approved'][width], signon.MANAGE)}/")),
+        (f"public /{language}/: signatory list", lambda page, width: page.goto(url + "signatories/")),
+    ]
+
+
+def set_interface_language(page, base, language):
+    """The workspace has no language prefix: it speaks the language of Django's language cookie."""
+    page.context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language,
+                               "domain": urlsplit(base).hostname, "path": "/"}])
+
+
+def test_arabic_and_chinese_page_states_have_no_serious_or_critical_axe_violation(live_server, browser, demo):
+    """The signer's pages and the coordinator's main pages in Arabic (right to left) and Chinese, at both widths."""
+    base, walk = live_server.url, Walk()
+    visitor = browser.new_page()
+    coordinator = logged_in(browser, base, "coordinator", "coalition-demo")
+    coordinator_walk = [(state, go) for state, go in coordinator_states(demo, base)
+                        if state.removeprefix("coordinator: ") in I18N_COORDINATOR_STATES]
+    assert len(coordinator_walk) == len(I18N_COORDINATOR_STATES)
+    for language in I18N_LANGUAGES:
+        set_interface_language(coordinator, base, language)
+        walks = [(visitor, public_states_in(demo, base, language)),
+                 (coordinator, [(f"{state} ({language})", go) for state, go in coordinator_walk])]
+        for page, states in walks:
+            for width in AXE_WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                for state, go in states:
+                    go(page, width)
+                    # The state counts only in its language: the right language, direction and stylesheet.
+                    expect(page.locator("html")).to_have_attribute("lang", language)
+                    expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
+                    walk.audit(page, state, width)
+    report = walk.report()
+    print(report)
+    if os.environ.get("COALITION_AXE_REPORT"):
+        Path(os.environ["COALITION_AXE_REPORT"]).with_suffix(".i18n.txt").write_text(report, encoding="utf-8")
+    assert len(walk.states) == len(I18N_LANGUAGES) * len(AXE_WIDTHS) * (6 + len(I18N_COORDINATOR_STATES))
     assert not walk.violations, "Serious or critical axe violations:\n" + "\n".join(walk.violations)
 
 
@@ -309,11 +376,12 @@ def waiting_row_actions_off_screen(page, demo, width):
 @pytest.mark.skipif(not os.environ.get("COALITION_DOCS_SCREENSHOTS"),
                     reason="writes docs/screenshots/: set COALITION_DOCS_SCREENSHOTS=1")
 def test_readme_screenshots(live_server, browser, demo):
-    """The dashboard, the paste preview and the finalise panel in French and Spanish, at 390 and 1280 px. Only the
-    viewport or the element is taken (full_page=False), so the PNGs stay small."""
+    """The dashboard, the paste preview, the finalise panel and the signer's form sent empty in French and Spanish,
+    at 390 and 1280 px. Only the viewport or the element is taken (full_page=False), so the PNGs stay small."""
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     letter_url = f"{live_server.url}/manage/letters/{SLUG}/"
     page = logged_in(browser, live_server.url, "coordinator", "coalition-demo")
+    visitor = browser.new_page()
     for language in ("fr", "es"):
         # The workspace is not language-prefixed: it speaks the language chosen with the switcher (a cookie).
         page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
@@ -335,3 +403,23 @@ def test_readme_screenshots(live_server, browser, demo):
             page.goto(letter_url + "exports/")
             page.locator("section[aria-labelledby=finalise-heading]").screenshot(
                 path=str(DOCS_SCREENSHOTS / f"finalise-{name}.png"))
+            signform_errors_screenshot(visitor, live_server.url, language, width, name)
+
+
+def signform_errors_screenshot(page, base, language, width, name):
+    """The public sign-on form sent empty: its error summary (focused, at the top) and the first fields, as much of
+    the form as the viewport holds (signform-errors-<language>-<width>.png)."""
+    page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
+    page.goto(f"{base}/{language}/letters/{SLUG}/")
+    page.locator("form.signon-form button[type=submit]").click()
+    page.wait_for_load_state("load")
+    summary = page.locator("#signon-errors")
+    expect(summary).to_be_focused()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    page.evaluate("() => document.getElementById('signon').scrollIntoView({block: 'start', behavior: 'instant'})")
+    box = page.locator("#signon").bounding_box()
+    viewport = page.viewport_size
+    clip = {"x": max(box["x"] - 8, 0), "y": max(box["y"] - 8, 0),
+            "width": min(box["width"] + 16, viewport["width"] - max(box["x"] - 8, 0)),
+            "height": min(box["height"] + 16, viewport["height"] - max(box["y"] - 8, 0))}
+    page.screenshot(path=str(DOCS_SCREENSHOTS / f"signform-errors-{name}.png"), clip=clip)
