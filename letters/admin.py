@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,6 +20,7 @@ from letters.exports import SignatoryList
 from letters.forms.exports import ORDER_LABELS
 from letters.resources import OrganisationResource, SignatoryResource, export_dataset
 from letters.services import personal_data
+from letters.services.directory import delete_organisation, record_change, record_state
 
 
 # --- personal data: find, export or erase one person's traces (letters/services/personal_data.py) ----------------
@@ -143,6 +145,27 @@ class OrganisationAdmin(ImportExportMixin, admin.ModelAdmin):
         (_("Recognising sign-ons"), {"fields": ["website", "email_domains", "needs_review"]}),
         (_("More"), {"fields": ["tags", "notes", "created_at", "updated_at"]}),
     ]
+
+    # Every change made here is recorded in the directory's history (OrganisationChange) through the same service
+    # as workspace edits, so the letters the organisation is on show it on their dashboards. One entry per save:
+    # the record before the form (taken in save_model) against the record after its inlines (save_related).
+    def save_model(self, request, obj, form, change):
+        obj._history_before = record_state(models.Organisation.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # tags, names per language, aliases, contacts
+        before = getattr(form.instance, "_history_before", None)
+        if before is not None:
+            record_change(form.instance, before, by=request.user, note=gettext("Changed in the Django admin."))
+
+    def delete_model(self, request, obj):
+        delete_organisation(obj, by=request.user, note=gettext("Deleted in the Django admin."))
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for organisation in queryset:
+                delete_organisation(organisation, by=request.user, note=gettext("Deleted in the Django admin."))
 
     def get_import_data_kwargs(self, **kwargs):
         # All or nothing, also for validation errors found only at the confirm step (the data changed meanwhile).
@@ -360,7 +383,8 @@ class OrganisationAliasAdmin(admin.ModelAdmin):
 
 @admin.register(models.OrganisationChange)
 class OrganisationChangeAdmin(admin.ModelAdmin):
-    """The directory's history (edits and merges made in the workspace): read-only, it is the record."""
+    """The directory's history (edits, merges and splits made in the workspace, edits and deletes made here or by
+    the directory import): read-only, it is the record."""
 
     list_display = ["organisation", "action", "by", "at"]
     list_filter = ["action"]

@@ -18,6 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from letters.countries import lookup_country
 from letters.models import Organisation
+from letters.services.directory import record_change, record_state
 # The guard lives in letters/text.py; FORMULA_STARTS and neutralise stay importable from here.
 from letters.text import (  # noqa: F401
     FORMULA_STARTS, clean_text, export_cell, neutralise, normalise_name, plain_cells,
@@ -319,6 +320,19 @@ class OrganisationResource(resources.ModelResource):
         # Model validation runs before save(), which is where the matching key is normally set.
         instance.name = clean_text(instance.name)
         instance.normalised_name = normalise_name(instance.name)
+
+    # An update is recorded in the directory's history like a workspace edit, by whoever imports (the admin passes
+    # `user`). A dry run writes inside a transaction that is rolled back, so its entries vanish with it.
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._history_before = None
+        if not instance._state.adding and instance.pk:
+            instance._history_before = record_state(Organisation.objects.get(pk=instance.pk))
+
+    def after_save_instance(self, instance, row, **kwargs):
+        before = getattr(instance, "_history_before", None)
+        if before is None or (kwargs.get("dry_run") and not kwargs.get("using_transactions")):
+            return  # a new record, or nothing was saved
+        record_change(instance, before, by=kwargs.get("user"), note=gettext("Updated by a directory import."))
 
     def before_import_row(self, row, **kwargs):
         # Neutralised cells from our own exports come back with their leading quote: take it off.

@@ -52,4 +52,5 @@ urlpatterns = [
     path("directory/merge/", directory.merge, name="merge"),
     path("directory/<manage_id:pk>/", directory.organisation_detail, name="organisation"),
     path("directory/<manage_id:pk>/edit/", directory.organisation_edit, name="organisation_edit"),
+    path("directory/<manage_id:pk>/split/", directory.organisation_split, name="organisation_split"),
 ]

@@ -3,8 +3,11 @@
 A directory record is shared by every letter: renaming it renames it on each letter that does not have its own name
 for it. So an edit that changes how an organisation appears on letters (APPEARANCE_FIELDS), or a merge, is refused
 while the organisation has a live sign-on (signed, on a letter not finalised) on a letter the editor does not
-coordinate; finalised letters print their snapshot and never change. Every edit and merge is recorded
-(OrganisationChange) and shown on the organisation's page and on the dashboards of the letters it is on.
+coordinate; finalised letters print their snapshot and never change. A split (separating one record into two:
+some sign-ons, spellings and names per language move to a new record) follows the same rule for the letters it
+changes. Every edit, merge and split is recorded (OrganisationChange) and shown on the organisation's page and on
+the dashboards of the letters it is on; so are edits made in the Django admin and its directory import
+(record_change, delete_organisation), which an admin may make whoever coordinates the letters.
 """
 
 from datetime import timedelta
@@ -17,10 +20,12 @@ from django.utils.translation import gettext as _, ngettext
 
 from letters.matching import find_duplicates
 from letters.models import (
-    Invitation, Letter, MergeRecord, Organisation, OrganisationChange, OrganisationName, Signature,
+    Invitation, Letter, MergeRecord, Organisation, OrganisationAlias, OrganisationChange, OrganisationName, Signature,
+    Tag,
 )
 from letters.models.history import APPEARANCE_FIELDS
 from letters.models.signatures import batched_list_changes, list_changed
+from letters.text import clean_text, normalise_name
 
 DUPLICATES_CACHE_SECONDS = 7 * 24 * 3600
 DUPLICATES_KEY = "directory-duplicate-pairs"
@@ -37,6 +42,10 @@ class DirectoryChangeRefused(MergeRefused):
     """A directory edit (or merge) that would change letters the user does not coordinate; nothing changed."""
 
 
+class SplitRefused(MergeRefused):
+    """The split was not done and nothing changed; the message says why."""
+
+
 # --- what a record looks like, and which letters show it --------------------------------------------------------
 
 
@@ -50,6 +59,9 @@ def record_state(organisation):
         "sort_name": organisation.sort_name, "kind": organisation.kind, "affiliation": organisation.affiliation,
         "website": organisation.website, "email_domains": organisation.email_domains,
         "needs_review": organisation.needs_review, "notes": organisation.notes,
+        "tags": list(Tag.objects.filter(organisations=organisation.pk).order_by("name").values_list("name", flat=True)),
+        "aliases": list(OrganisationAlias.objects.filter(organisation=organisation.pk).order_by("name")
+                        .values_list("name", flat=True)),
     }
 
 
@@ -113,6 +125,42 @@ def save_organisation(organisation, by=None, note=""):
             return None
         return OrganisationChange.objects.create(organisation=organisation, by=_by(by), before=before, after=after,
                                                  action=OrganisationChange.Action.EDIT, note=note)
+
+
+def record_change(organisation, before, by=None, note=""):
+    """Record a change already saved elsewhere (the Django admin and its inlines, the directory import): `before`
+    is record_state() taken before it. Never refused: the admin is where any record may be corrected, whoever
+    coordinates its letters. Returns the OrganisationChange, or None when nothing changed."""
+    after = record_state(organisation)
+    if before == after:
+        return None
+    note = " ".join(filter(None, [note, _aliases_note(before, after)]))
+    return OrganisationChange.objects.create(organisation=organisation, by=_by(by), before=before, after=after,
+                                             action=OrganisationChange.Action.EDIT, note=note)
+
+
+def delete_organisation(organisation, by=None, note=""):
+    """Delete a record (the admin) and keep what it was in the history. Sign-ons protect a record, so a deleted one
+    is on no letter: its entry stays in the directory's history (Django admin → directory changes)."""
+    with transaction.atomic():
+        before = record_state(organisation)
+        name, pk = organisation.name, organisation.pk
+        organisation.delete()
+        return OrganisationChange.objects.create(
+            organisation=None, by=_by(by), before={"id": pk, **before}, after={},
+            action=OrganisationChange.Action.EDIT,
+            note=" ".join(filter(None, [_("“%(name)s” (#%(id)d) was deleted.") % {"name": name, "id": pk}, note])))
+
+
+def _aliases_note(before, after):
+    """Other spellings are not a field of the record: the history says in words which were added or removed."""
+    old, new = before.get("aliases") or [], after.get("aliases") or []
+    parts = []
+    if added := [name for name in new if name not in old]:
+        parts.append(_("Other spellings added: %(names)s.") % {"names": "; ".join(added)})
+    if removed := [name for name in old if name not in new]:
+        parts.append(_("Other spellings removed: %(names)s.") % {"names": "; ".join(removed)})
+    return " ".join(parts)
 
 
 def duplicate_pairs(limit=200):
@@ -305,3 +353,82 @@ def _fill_blanks(keep, remove):
 def _snapshot(org):
     return {field: str(getattr(org, field)) for field in
             ("name", "acronym", "country", "website", "email_domains", "sort_name", "kind")}
+
+
+# --- split: one record that is really two organisations --------------------------------------------------------
+
+
+def split_letters_of_others(user, organisation, signatures, moves_names=False):
+    """The live letters of others that a split would change: those of the moving sign-ons that are signed (they
+    will show another record), and, when names per language move, every live letter of `organisation` (it
+    will show differently there)."""
+    if user is None:
+        return []
+    changed = Q(signatures__pk__in=[signature.pk for signature in signatures])
+    if moves_names:
+        changed |= Q(signatures__organisation=organisation.pk)
+    letters = Letter.objects.exclude(status=Letter.Status.FINALISED).filter(
+        changed, signatures__status__in=Signature.SIGNED_STATUSES)
+    return list(letters.exclude(pk__in=Letter.objects.coordinated_by(user).values("pk"))
+                .distinct().order_by("title", "pk"))
+
+
+def split_organisation(organisation, name, signatures, country="", kind=None, aliases=(), display_names=(),
+                       by=None):
+    """Separate `organisation` into two records: a new one named `name` takes `signatures` (sign-ons of
+    `organisation`, each recorded in its history) and, if given, some of its other spellings (`aliases`) and
+    names per language (`display_names`). Returns the new Organisation.
+
+    One transaction: refused (SplitRefused or DirectoryChangeRefused, nothing changed) when a sign-on is no
+    longer on the record, the new name is the record's own, or the split would change a live letter `by` does not
+    coordinate. A spelling of the record that is the new name is removed from it, or sign-ons under that name
+    would keep being matched to the old record. Both records' histories say what happened, and every letter
+    whose list shows either is recounted.
+    """
+    name = clean_text(name)
+    signature_ids = {signature.pk for signature in signatures}
+    with transaction.atomic(), batched_list_changes():
+        original = Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        if original is None:
+            raise SplitRefused(_("This organisation is no longer in the directory."))
+        if not name or normalise_name(name) == original.normalised_name:
+            raise SplitRefused(_("Choose a name different from this record's; nothing was changed."))
+        moving = list(Signature.objects.select_for_update().filter(organisation=original, pk__in=signature_ids)
+                      .order_by("pk"))
+        if not moving or len(moving) != len(signature_ids):
+            raise SplitRefused(_("Some of the chosen sign-ons are no longer on this record; nothing was changed."))
+        names = list(OrganisationName.objects.filter(organisation=original, pk__in=[n.pk for n in display_names]))
+        spellings = list(OrganisationAlias.objects.filter(organisation=original, pk__in=[a.pk for a in aliases]))
+        _refuse_if_others(by, original, split_letters_of_others(by, original, moving, moves_names=bool(names)))
+        before = record_state(original)
+        new = Organisation.objects.create(name=name, country=country or "", kind=kind or original.kind)
+        OrganisationName.objects.filter(pk__in=[n.pk for n in names]).update(organisation=new)
+        OrganisationAlias.objects.filter(pk__in=[a.pk for a in spellings]).update(organisation=new)
+        # The new record's own name is no "other spelling" of either record any more.
+        OrganisationAlias.objects.filter(organisation__in=[original, new], normalised=new.normalised_name).delete()
+        reason = _("Moved from directory record “%(old)s” to “%(new)s”, split off from it.") % {
+            "old": original.name, "new": new.name}
+        for signature in moving:
+            # A name this letter kept for the sign-on (after a merge) that is now the record's own is no override.
+            if signature.name_override and normalise_name(signature.name_override) == new.normalised_name:
+                signature.name_override = ""
+            signature.organisation = new
+            signature.save(update_fields=["organisation", "name_override", "updated_at"])
+            # "moved", as for a merge: the sign-on's history labels that action (the reason says it was a split).
+            signature.record("moved", by=by, reason=reason)
+        # Names per language moved with update(), which sends no signal: recount every list either record is on.
+        list_changed(*{signature.letter_id for signature in moving},
+                     *original.signatures.values_list("letter_id", flat=True))
+        new_state = record_state(new)
+        moved = {"signatures": sorted(signature_ids), "letters": sorted({s.letter_id for s in moving})}
+        OrganisationChange.objects.create(
+            organisation=original, by=_by(by), action=OrganisationChange.Action.SPLIT, before=before,
+            after={**record_state(original), "split_off": {"id": new.pk, **new_state, **moved}},
+            note=_("“%(new)s” was split off from this record: %(n)d sign-ons moved to it.") % {
+                "new": new.name, "n": len(moving)})
+        OrganisationChange.objects.create(
+            organisation=new, by=_by(by), action=OrganisationChange.Action.SPLIT,
+            before={"split_from": {"id": original.pk, **before}}, after={**new_state, **moved},
+            note=_("Split off from “%(old)s” (#%(id)d): %(n)d sign-ons moved here.") % {
+                "old": original.name, "id": original.pk, "n": len(moving)})
+    return new

@@ -1,15 +1,18 @@
-"""The organisation directory shared by all coordinators: search, one page per organisation, duplicates, merge.
+"""The organisation directory shared by all coordinators: search, one page per organisation, duplicates, merge,
+split.
 
 Directory records are shared; signer names and emails are not: an organisation's page shows who signed only
 for letters the viewer coordinates (all letters for staff).
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from letters.access import coordinated_letter_ids, get_organisation_for_coordinator, require_coordinator
 from letters.forms.manage import DirectoryFilterForm, MergeForm, OrganisationForm, valid_id
@@ -17,8 +20,9 @@ from letters.matching import cached_matcher
 from letters.models import Invitation, Letter, Organisation, Signature
 from letters.services.directory import (
     DirectoryChangeRefused, MergeRefused, conflicts, duplicate_pairs, letters_of_others, merge_organisations,
-    others_letters_message, save_organisation,
+    others_letters_message, save_organisation, split_letters_of_others, split_organisation,
 )
+from letters.text import normalise_name
 
 PER_PAGE = 50
 
@@ -138,3 +142,85 @@ def merge(request):
 
 def _int(value):
     return valid_id(value) or 0
+
+
+class SplitForm(forms.Form):
+    """What splits off `organisation`: a new name (and country, kind), the sign-ons that move and, optionally,
+    other spellings and names per language. `signatures` are the record's sign-ons marked by _with_visibility."""
+
+    name = forms.CharField(label=gettext_lazy("Name of the new organisation"), max_length=300)
+    country = Organisation._meta.get_field("country").formfield(label=gettext_lazy("Country"))
+    kind = Organisation._meta.get_field("kind").formfield(label=gettext_lazy("Kind"))
+    signatures = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Sign-ons that move to the new organisation"), coerce=int,
+        widget=forms.CheckboxSelectMultiple)
+    aliases = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Other spellings that move"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple)
+    display_names = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Names per language that move"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, organisation, signatures, **kwargs):
+        super().__init__(*args, initial={"kind": organisation.kind}, **kwargs)
+        self.organisation, self.by_pk = organisation, {signature.pk: signature for signature in signatures}
+        self.fields["signatures"].choices = [(signature.pk, _sign_on_label(signature)) for signature in signatures]
+        for name, queryset in (("aliases", organisation.aliases.order_by("name")),
+                               ("display_names", organisation.display_names.order_by("language"))):
+            if queryset.exists():
+                self.fields[name].queryset = queryset
+            else:
+                del self.fields[name]  # nothing to choose: no empty box
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if normalise_name(name) == self.organisation.normalised_name:
+            raise forms.ValidationError(_("Choose a name different from this record's."))
+        return name
+
+    def chosen_signatures(self):
+        return [self.by_pk[pk] for pk in self.cleaned_data["signatures"]]
+
+    def summary(self):
+        """The new record as the preview shows it: name, country name, kind label."""
+        data = self.cleaned_data
+        return {"name": data["name"], "country": dict(self.fields["country"].choices).get(data["country"], ""),
+                "kind": Organisation.Kind(data["kind"]).label, "aliases": data.get("aliases") or [],
+                "display_names": data.get("display_names") or []}
+
+
+def _sign_on_label(signature):
+    label = f"{signature.letter_label} — {signature.get_status_display()}"
+    return f"{label} — {signature.display_name()}" if signature.visible else label
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_split(request, pk):
+    """GET: the form. POST: a preview of what moves; POST with confirmed=yes: the split (or its refusal)."""
+    organisation = get_organisation_for_coordinator(request, pk)
+    signatures = _with_visibility(organisation.signatures.select_related("letter", "organisation").prefetch_related(
+        "organisation__display_names").order_by("-letter__created_at", "pk"), coordinated_letter_ids(request.user))
+    form = SplitForm(request.POST or None, organisation=organisation, signatures=signatures)
+    preview, warning = False, ""
+    if request.method == "POST" and form.is_valid():
+        data, chosen = form.cleaned_data, form.chosen_signatures()
+        if request.POST.get("confirmed") == "yes":
+            try:
+                new = split_organisation(
+                    organisation, data["name"], chosen, country=data["country"], kind=data["kind"],
+                    aliases=data.get("aliases", ()), display_names=data.get("display_names", ()), by=request.user)
+                messages.success(request, _("“%(new)s” was split off from “%(old)s”: %(n)d sign-ons moved.") % {
+                    "new": new.name, "old": organisation.name, "n": len(chosen)})
+                return redirect("manage:organisation", pk=new.pk)
+            except MergeRefused as refused:
+                form.add_error(None, str(refused))
+        else:
+            preview = True
+            others = split_letters_of_others(request.user, organisation, chosen,
+                                             moves_names=bool(data.get("display_names")))
+            warning = others_letters_message(organisation, others) if others else ""
+    return render(request, "letters/directory/split.html", {
+        "organisation": organisation, "form": form, "preview": preview, "warning": warning,
+        "chosen": form.chosen_signatures() if preview else [], "new": form.summary() if preview else None,
+    })
