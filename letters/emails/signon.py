@@ -45,6 +45,7 @@ def confirmation_for(email):
         "signer_name": signature.signer_name,
         "organisation": signature.display_name(language),
         "is_individual": signature.organisation.is_individual,
+        "name_withheld": not signature.consent_public,  # the signer's choice, stated back to them
         "letter_title": title,
         # In the HTML part the title keeps its own language and direction (an English title in an Arabic email).
         "letter_title_html": format_html('<span lang="{}" dir="auto">{}</span>', version.language, title)

@@ -55,7 +55,7 @@ class LetterSettingsForm(forms.ModelForm):
     class Meta:
         model = Letter
         fields = ["title", "default_language", "deadline", "requires_approval", "list_public_while_open",
-                  "accepts_individuals", "reminder_days", "notify", "paper_size"]
+                  "accepts_individuals", "signers_may_withhold_names", "reminder_days", "notify", "paper_size"]
         widgets = {"deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 
     def clean_default_language(self):

@@ -156,6 +156,17 @@ def _options_html(language):
     return "".join(parts)
 
 
+WITHHOLD_ORGANISATION = _("List us as ‘an organisation that cannot be named for security reasons’")
+WITHHOLD_INDIVIDUAL = _("List me as ‘a person who cannot be named’")
+
+
+def withhold_label():
+    """Both wordings of the choice, for a letter that takes organisations and individuals: js/public.js shows the
+    one for the kind chosen (the blocks marked signon-organisation / signon-individual), as it does for fields."""
+    return format_html('<span class="signon-organisation">{}</span> <span class="signon-individual">{}</span>',
+                       WITHHOLD_ORGANISATION, WITHHOLD_INDIVIDUAL)
+
+
 # Optional for individuals, required when signing for an organisation (SignOnForm.clean).
 REQUIRED_FOR_ORGANISATIONS = ("organisation_name", "country")
 
@@ -196,6 +207,12 @@ class SignOnForm(forms.Form):
         label=_("I agree to be listed publicly as a signatory of this letter"),
         error_messages={"required": _("Signing means being listed publicly: please tick this box to sign.")},
     )
+    # Offered where the letter allows it (Letter.signers_may_withhold_names): still counted on the letter, named
+    # only to its coordinators. Stored as consent_public=False, the coordinators' own "counted, not named".
+    withhold_name = forms.BooleanField(
+        label=WITHHOLD_ORGANISATION, required=False,
+        help_text=_("You are counted on the letter without your name. Only the letter's coordinators see it."),
+    )
     message = forms.CharField(
         label=_("Message to the coordinators (optional)"), max_length=2000, required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -218,6 +235,9 @@ class SignOnForm(forms.Form):
             # Optional for individuals: the help text says when they are required (marked so by the helper's template).
             for name in REQUIRED_FOR_ORGANISATIONS:
                 self.fields[name].help_text = _("Required when signing for an organisation.")
+            self.fields["withhold_name"].label = withhold_label()
+        if not letter.signers_may_withhold_names:
+            del self.fields["withhold_name"]
         self._add_section_choice(letter)
 
     def _add_section_choice(self, letter):
@@ -253,7 +273,9 @@ class SignOnForm(forms.Form):
             organisation,
             Div("affiliation", css_class="signon-individual") if individuals else None,
             "section" if "section" in self.fields else None,
-            "signer_name", "signer_email", "consent_public", "message",
+            "signer_name", "signer_email", "consent_public",
+            "withhold_name" if "withhold_name" in self.fields else None,
+            "message",
             Div("reference", css_class="hp-field", aria_hidden="true"),
         )
         helper.layout.fields = [field for field in helper.layout.fields if field is not None]
@@ -293,6 +315,9 @@ class SignOnForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         cleaned.setdefault("kind", Organisation.Kind.ORGANISATION)
+        # One choice in the stored sign-on: listed by name, or counted without it (consent_public=False).
+        if cleaned.pop("withhold_name", False) and cleaned.get("consent_public"):
+            cleaned["consent_public"] = False
         if cleaned["kind"] == Organisation.Kind.ORGANISATION:
             for name in REQUIRED_FOR_ORGANISATIONS:
                 if name not in self.errors and not cleaned.get(name):
@@ -350,3 +375,12 @@ class ListingForm(forms.Form):
         helper.form_tag = False
         helper.disable_csrf = True
         return helper
+
+
+class NameChoiceForm(forms.Form):
+    """The signer's own page: be named on the letter, or counted without a name (where the letter allows it)."""
+
+    withhold = forms.TypedChoiceField(
+        choices=[("yes", _("Not named")), ("no", _("Named"))], coerce=lambda value: value == "yes",
+        widget=forms.HiddenInput,
+    )

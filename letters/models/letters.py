@@ -95,6 +95,12 @@ class Letter(models.Model):
         _("signers choose a section"), default=False,
         help_text=_("The sign-on form asks which section of the list the signatory belongs in."),
     )
+    signers_may_withhold_names = models.BooleanField(
+        _("signers may ask not to be named"), default=True,
+        help_text=_("The sign-on form offers to list a signatory as “an organisation that cannot be named for "
+                    "security reasons” (or a person who cannot be named): counted on the letter, named only to its "
+                    "coordinators."),
+    )
     class PaperSize(models.TextChoices):
         A4 = "a4", _("A4 (210 × 297 mm)")
         LETTER = "letter", _("US Letter (8.5 × 11 in)")

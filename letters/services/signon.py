@@ -538,3 +538,22 @@ def correct_listing(signature, name):
         signature.save(update_fields=["name_override", "updated_at"])
         signature.record("listing corrected", reason=f"by the signer ({signature.signer_email}): “{before}” → “{name}”")
     return True
+
+
+def choose_name_withheld(signature, withheld):
+    """The signer chose, through their link, to be counted without their name (consent_public=False) or to be
+    named again. Only while the letter is open and allows the choice, for a sign-on that stands. True if this
+    changed anything; the public list and counts follow at once (Signature.save calls list_changed)."""
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().select_related("letter").get(pk=signature.pk)
+        letter = signature.letter
+        if not (letter.is_open and letter.signers_may_withhold_names) or (
+                signature.status not in Signature.SIGNED_STATUSES) or signature.consent_public != withheld:
+            return False
+        signature.consent_public = not withheld
+        signature.save(update_fields=["consent_public", "updated_at"])
+        signature.record(
+            "name withheld" if withheld else "name shown",
+            reason=f"by the signer ({signature.signer_email}) through the link in their email",
+        )
+    return True

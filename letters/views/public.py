@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coalition.middleware import client_ip as address_of
-from letters.forms.public import ListingForm, SignOnForm, browser_binding, fill_timer_token
+from letters.forms.public import ListingForm, NameChoiceForm, SignOnForm, browser_binding, fill_timer_token
 from letters.markdown import render_markdown
 from letters.models import Letter, LetterVersion, Signature
 from letters.models.letters import version_language
@@ -594,14 +594,30 @@ def manage(request, slug, token):
     if refusal:
         return refusal
     form = ListingForm(initial={"name": signature.display_name(signature.language)})
+    if request.method == "POST" and "withhold" in request.POST:
+        return _choose_name_withheld(request, signature)
     if request.method == "POST" and letter.is_open and signature.status in Signature.SIGNED_STATUSES:
         form = ListingForm(request.POST)
         if form.is_valid():
             if signon.correct_listing(signature, form.cleaned_data["name"]):
                 messages.success(request, _("Thank you, your listing is corrected."))
             return redirect(request.path)
-    context = {**_link_context(request, letter, signature, token), "form": form}
+    context = {
+        **_link_context(request, letter, signature, token), "form": form,
+        "may_withhold": letter.signers_may_withhold_names and letter.is_open,
+    }
     return render(request, "letters/public/manage.html", context)
+
+
+def _choose_name_withheld(request, signature):
+    """The manage page's other form: named on the letter, or counted without the name (refused once closed)."""
+    form = NameChoiceForm(request.POST)
+    if form.is_valid() and signon.choose_name_withheld(signature, form.cleaned_data["withhold"]):
+        if form.cleaned_data["withhold"]:
+            messages.success(request, _("Done: you are counted on the letter, and your name is not shown."))
+        else:
+            messages.success(request, _("Done: your name is shown on the letter."))
+    return redirect(request.path)
 
 
 @require_POST
