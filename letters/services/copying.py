@@ -15,7 +15,7 @@ from letters.models.letters import _user_or_none
 # The letter's own settings that a copy keeps. Not the deadline (the earlier letter's date has usually passed, and
 # a passed deadline would close the new letter the day it opens), nor anything of its life cycle or list state.
 COPIED_SETTINGS = ("default_language", "requires_approval", "list_public_while_open", "accepts_individuals",
-                   "reminder_days", "numbering", "offer_sections", "notify", "paper_size")
+                   "reminder_days", "numbering", "offer_sections", "notify", "paper_size", "signers_may_withhold_names")
 # Every other field of a letter, and why it is not copied. A test checks that each field of Letter is in one of the
 # two lists, so that a setting added later is not silently left out of copies.
 NOT_COPIED = ("id", "slug", "title",  # asked for
