@@ -15,6 +15,8 @@ from typing import Iterable
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
 from letters.exports import TEXT_LAYOUTS, ExportError
@@ -99,7 +101,9 @@ def document_context(signatory_list, list_layout="lines"):
         heading = (version and version.signatories_label) or gettext("Signatories")
         bidi = translation.get_language_bidi()
         blocks = list_blocks(signatory_list, list_layout)
+        revision_line = _revision_line(version)
     return {
+        "revision_line": revision_line,
         "letter": signatory_list.letter,
         "version": version,
         "language": signatory_list.language,
@@ -111,6 +115,16 @@ def document_context(signatory_list, list_layout="lines"):
         "long_list": signatory_list.count() > 30,
         "paper": PAPER_SIZES[signatory_list.letter.paper_size],
     }
+
+
+def _revision_line(version):
+    """"Text: revision 3 of 24 Nov 2026" (in the version's language) once the text has changed after opening,
+    so that a document says which text its signatories signed; "" while it is the first text."""
+    latest = version.revisions.order_by("-number").first() if version else None
+    if latest is None or latest.number < 2:
+        return ""
+    return gettext("Text: revision %(number)s of %(date)s") % {
+        "number": latest.number, "date": date_format(localtime(latest.created_at), "DATE_FORMAT")}
 
 
 # Page size and margins per Letter.PaperSize: (width, height) in cm and the PDF's @page size keyword.
@@ -156,6 +170,8 @@ def write_docx(signatory_list, stream, list_layout="lines"):
     _add_markdown(document, version.body if version else "")
     if version and version.closing:
         document.add_paragraph(version.closing)
+    if context["revision_line"]:
+        document.add_paragraph(context["revision_line"])
     document.add_heading(context["signatories_heading"], level=2)
     for block in context["blocks"]:
         _add_block(document, block, context["direction"])

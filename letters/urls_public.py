@@ -14,6 +14,8 @@ urlpatterns = [
          name="signatories_txt"),
     path("letters/<slug:slug>/signatories/signatories.csv", public.signatory_download, {"layout": "csv"},
          name="signatories_csv"),
+    path("letters/<slug:slug>/revisions/", public.revision_history, name="revisions"),
+    path("letters/<slug:slug>/revisions/<int:number>/", public.revision_detail, name="revision"),
     path("letters/<slug:slug>/thanks/", public.thanks, name="thanks"),
     path("letters/<slug:slug>/confirm/<str:token>/", public.confirm, name="confirm"),
     path("letters/<slug:slug>/my-sign-on/<str:token>/", public.manage, name="manage"),

@@ -73,13 +73,42 @@ class LetterVersionForm(forms.ModelForm):
                   "individuals_label", "unnamed_label"]
         widgets = {"body": forms.Textarea(attrs={"rows": 14}), "addressee": forms.Textarea(attrs={"rows": 2})}
 
+    # Once partners can read and sign the text, each save of it is a revision: the coordinator says what kind.
+    change_kind = forms.ChoiceField(
+        label=_("What kind of change is this?"), required=False, widget=forms.RadioSelect, initial="editorial",
+        choices=[("editorial", _("Editorial (typos, formatting): nobody is told")),
+                 ("substantive", _("Substantive: everyone who signed an earlier text is told and may withdraw"))],
+    )
+    change_note = forms.CharField(
+        label=_("Note on the change"), required=False, max_length=300,
+        help_text=_("Short, shown in the text's history and in the email to signers."),
+    )
+
     def __init__(self, *args, letter, **kwargs):
+        from letters.models.revisions import tracks_changes
+
         super().__init__(*args, **kwargs)
         self.letter = letter
         self.instance.letter = letter
         if self.instance.pk:
             # A version's language is what links it to signers' choices; changing it is a new version.
             del self.fields["language"]
+        self.tracks_revisions = tracks_changes(self.instance)
+        if not self.tracks_revisions:
+            del self.fields["change_kind"], self.fields["change_note"]
+
+    def clean(self):
+        from letters.services.revisions import text_changed
+
+        cleaned = super().clean()
+        self.changes_text = self.tracks_revisions and text_changed(self.instance, cleaned)
+        if self.changes_text:
+            # The choice starts on "editorial" (a form posted without it, e.g. by a script, means the same):
+            # telling signers is the deliberate act, and it is confirmed on a second page.
+            kind = cleaned["change_kind"] = cleaned.get("change_kind") or "editorial"
+            if kind == "substantive" and not cleaned.get("change_note", "").strip():
+                self.add_error("change_note", _("Say in a few words what changed: signers will read it."))
+        return cleaned
 
     def clean_language(self):
         language = self.cleaned_data["language"]

@@ -2,6 +2,7 @@ from .directory import Contact, Organisation, OrganisationAlias, OrganisationNam
 from .exports import ExportJob
 from .history import OrganisationChange
 from .letters import InvalidTransition, Letter, LetterEvent, LetterVersion, ListSnapshot
+from .revisions import LetterVersionRevision
 from .sections import Section
 from .outreach import EmailSuppression, Invitation, MergeRecord, OutgoingEmail, Throttle
 from .signatures import Signature, SignatureEvent, batched_list_changes, list_changed
@@ -15,6 +16,7 @@ __all__ = [
     "Letter",
     "LetterEvent",
     "LetterVersion",
+    "LetterVersionRevision",
     "ListSnapshot",
     "MergeRecord",
     "Organisation",

@@ -126,6 +126,13 @@ class Signature(models.Model):
     affiliation = models.CharField(_("affiliation on this letter"), max_length=300, blank=True)
     note = models.CharField(_("description from the list"), max_length=500, blank=True,
                             help_text=_("A description column of a received list; never printed in the name."))
+    # The text signed: the revision of the version read (the signer's language) current when they signed.
+    # RESTRICT (PROTECT that still lets a whole letter be deleted with its sign-ons): a sign-on is consent to this
+    # text, so the record of what was signed must not silently become "unknown" (SET_NULL) while the sign-on exists.
+    revision = models.ForeignKey(
+        "letters.LetterVersionRevision", null=True, blank=True, on_delete=models.RESTRICT, related_name="signatures",
+        verbose_name=_("text revision signed"),
+    )
 
     # Flags for the coordinator, set when a sign-on is matched to the directory.
     flag_new_organisation = models.BooleanField(_("new organisation"), default=False)

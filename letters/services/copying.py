@@ -46,11 +46,11 @@ def copy_letter(source, slug, title, by=None, with_invitees=False):
         letter = Letter(slug=slug, title=title, status=Letter.Status.DRAFT,
                         **{name: getattr(source, name) for name in COPIED_SETTINGS})
         letter.save(force_insert=True)
-        LetterVersion.objects.bulk_create([
+        # One save per version (a handful), not bulk_create: each save gives the copy its revision 1, so the
+        # first sign-ons on the new letter record which text they signed (letters/models/revisions.py).
+        for version in source.versions.order_by("language"):
             LetterVersion(letter=letter, language=version.language,
-                          **{name: getattr(version, name) for name in COPIED_VERSION_FIELDS}).clean_texts()
-            for version in source.versions.order_by("language")
-        ])
+                          **{name: getattr(version, name) for name in COPIED_VERSION_FIELDS}).clean_texts().save()
         Section.objects.bulk_create([
             Section(letter=letter, position=section.position, kind=section.kind, headings=dict(section.headings),
                     public_choice=section.public_choice)

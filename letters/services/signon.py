@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from letters import signals, throttle
 from letters.emails import signon as signon_emails
 from letters.matching import Matcher
-from letters.models import Invitation, Organisation, OrganisationAlias, OutgoingEmail, Signature, Throttle
+from letters.models import (
+    Invitation, LetterVersionRevision, Organisation, OrganisationAlias, OutgoingEmail, Signature, Throttle,
+)
+from letters.models.letters import version_language
 from letters.text import clean_text, normalise_name
 
 logger = logging.getLogger(__name__)
@@ -209,7 +212,7 @@ def _sign_on(letter, data, language, invitation, optimistic):
     a savepoint (the usual case: it has not signed this letter yet); a duplicate raises IntegrityError, which
     rolls back this transaction, and sign_on() tries again the careful way (_attach)."""
     with transaction.atomic():
-        sections = _serialise(_lock_key(data, invitation), letter, data)
+        sections = _serialise(_lock_key(data, invitation), letter, data, language)
         # Matching notes are read by coordinators: written in the site's language, not the signer's.
         with translation.override(settings.LANGUAGE_CODE):
             organisation, flags, is_new = _organisation_for(data, invitation)
@@ -235,9 +238,10 @@ def _lock_key(data, invitation):
     return f"signon:org:{normalise_name(data['organisation_name'])}"
 
 
-def _serialise(key, letter, data):
+def _serialise(key, letter, data, language):
     """Make sign-ons for the same organisation name wait for each other until commit; return the sign-on's
-    possible sections ({"chosen": id or None, <organisation kind>: id or None, …}, see _section_for).
+    possible sections ({"chosen": id or None, <organisation kind>: id or None, …}, see _section_for) and the text
+    revision signed ({"revision": id or None}, see _revision_signed).
 
     One statement for both (on SQLite only the sections): a sign-on's queries are counted.
 
@@ -254,6 +258,7 @@ def _serialise(key, letter, data):
     sections = {kind: letter.sections.for_kind(kind) for kind in Organisation.Kind.values}
     chosen = getattr(data.get("section"), "pk", data.get("section"))
     sections["chosen"] = letter.sections.filter(pk=chosen, public_choice=True) if chosen else letter.sections.none()
+    sections["revision"] = _revision_signed(letter, language)
     names = []
     for name, queryset in sections.items():
         try:
@@ -266,9 +271,19 @@ def _serialise(key, letter, data):
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(columns), params)
         row = cursor.fetchone()
-    found = dict.fromkeys([*Organisation.Kind.values, "chosen"])
+    found = dict.fromkeys([*Organisation.Kind.values, "chosen", "revision"])
     found.update(zip(names, row[-len(names):] if names else ()))
     return found
+
+
+def _revision_signed(letter, language):
+    """The latest revision of the version the signer read: the one in their language, else the default language's,
+    else any (as Letter.version() picks it). A subquery, read in _serialise's one statement."""
+    own = version_language(language)
+    return (LetterVersionRevision.objects.filter(version__letter=letter)
+            .order_by(Case(When(version__language=own, then=0), When(version__language=letter.default_language,
+                                                                     then=1), default=2),
+                      "version__language", "-number"))
 
 
 @dataclass
@@ -362,7 +377,7 @@ def _attach(letter, organisation, flags, data, language, invitation, sections):
         except IntegrityError:
             # Someone attached to the same organisation under another spelling a moment ago.
             existing = Signature.objects.select_for_update().get(letter=letter, organisation=organisation)
-    return _resubmit(existing, flags, data, language, invitation)
+    return _resubmit(existing, flags, data, language, invitation, revision_id=sections.get("revision"))
 
 
 def _create(letter, organisation, flags, data, language, invitation, sections):
@@ -377,6 +392,7 @@ def _new_signature(letter, organisation, flags, data, language, invitation, sect
     signature.source = Signature.Source.INVITATION if invitation else Signature.Source.WEB
     signature.signed_at = timezone.now()
     signature.section_id = _section_for(organisation, sections)
+    signature.revision_id = sections.get("revision")
     _apply_submission(signature, flags, data, language)
     return signature
 
@@ -404,11 +420,12 @@ def _source_reason(invitation):
     return "public form (invitation)" if invitation else "public form"
 
 
-def _resubmit(signature, flags, data, language, invitation):
+def _resubmit(signature, flags, data, language, invitation, revision_id=None):
     """A second submission for an organisation that already has a sign-on on this letter."""
     if signature.status in (Signature.Status.INVITED, Signature.Status.DECLINED, Signature.Status.WITHDRAWN):
         # Invited partners answering, or signers changing their mind: the sign-on starts again from "pending".
         _apply_submission(signature, flags, data, language)
+        signature.revision_id = revision_id  # signing again is consent to the text as it is now
         signature.transition(Signature.Status.PENDING, action="signed", reason=_source_reason(invitation))
         return SignOnResult(signature, "reopened")
     # Already signed (or rejected by a coordinator): nothing changes, but coordinators see the attempt.

@@ -9,12 +9,14 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from letters.access import get_letter_for_coordinator, require_coordinator
 from letters.forms.copying import LetterCopyForm
 from letters.forms.manage import LetterCreateForm, LetterSettingsForm, LetterStatusForm, LetterVersionForm
 from letters.models import InvalidTransition, Letter, Signature
+from letters.services import revisions
 from letters.services.copying import copy_letter
 
 
@@ -119,8 +121,23 @@ def version_edit(request, slug, language=None):
     version = get_object_or_404(letter.versions, language=language) if language else None
     form = LetterVersionForm(request.POST or None, instance=version, letter=letter)
     if request.method == "POST" and form.is_valid():
-        version = form.save()
+        kind = form.cleaned_data.get("change_kind") if form.changes_text else None
+        if kind == "substantive" and "confirm" not in request.POST:
+            # Signers will be emailed: show the coordinator exactly what they will be told about first.
+            before = revisions.current_text(version)
+            return render(request, "letters/manage/version_confirm.html", {
+                "form": form, "letter": letter, "version": version,
+                "diffs": revisions.diff_texts(before, revisions.as_saved(form.cleaned_data)),
+                "signers": revisions.signers_of(version).count(),
+            })
+        version, revision, told = revisions.save_version(
+            form, kind, form.cleaned_data.get("change_note", ""), request.user)
         messages.success(request, _("The %(language)s version is saved.") % {
             "language": version.get_language_display()})
+        if revision is not None and revision.number > 1:
+            messages.info(request, ngettext(
+                "Saved as revision %(number)s; %(count)s signer is told.",
+                "Saved as revision %(number)s; %(count)s signers are told.", told) % {
+                "number": revision.number, "count": told})
         return redirect("manage:letter", slug=letter.slug)
     return render(request, "letters/manage/version_form.html", {"form": form, "letter": letter, "version": version})

@@ -15,7 +15,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, Max, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,7 +42,10 @@ from letters.text import clean_row
 
 def get_letter_for_public(slug, with_versions=True):
     """The access helper for the public: any letter but drafts (404, so drafts cannot be probed)."""
-    queryset = Letter.objects.public().prefetch_related("versions") if with_versions else Letter.objects.public()
+    # The versions come with their text history's size and date ("Text last changed on …"), in the same query.
+    versions = Prefetch("versions", queryset=LetterVersion.objects.annotate(
+        revision_count=Count("revisions"), text_changed_at=Max("revisions__created_at")))
+    queryset = Letter.objects.public().prefetch_related(versions) if with_versions else Letter.objects.public()
     return get_object_or_404(queryset, slug=slug)
 
 
@@ -112,6 +115,7 @@ def _letter_page(request, letter, form, stamp=None, page_key=None):
         "version_missing": bool(version and version.language != version_language(language)
                                 and not request.GET.get("version")),
         "body": render_markdown(version.body if version else ""),
+        "text_history": _text_history(version),
         "versions": _versions(request, letter, version),
         "counts": counts,
         "signatory_list": signatory_list,
@@ -123,6 +127,51 @@ def _letter_page(request, letter, form, stamp=None, page_key=None):
     if page_key is not None and not (form is not None and (form.is_bound or form.initial or letter.offer_sections)):
         return _render_page_for_cache(request, letter, form, context, page_key)
     return render(request, "letters/public/letter.html", context)
+
+
+def _text_history(version):
+    """{"count", "last"}: how many revisions the version's text has and when it last changed (one query)."""
+    if version is None:
+        return None
+    if hasattr(version, "revision_count"):  # loaded by get_letter_for_public
+        return {"count": version.revision_count, "last": version.text_changed_at}
+    return version.revisions.aggregate(count=Count("pk"), last=Max("created_at"))
+
+
+# --- the history of a version's text -------------------------------------------------------------------------------
+
+
+def revision_history(request, slug):
+    """Every revision of one version's text (?version=, else the page's language): number, date, kind, note."""
+    letter = get_letter_for_public(slug)
+    version = letter.version(_version_language(request, letter, get_language()))
+    if version is None:
+        raise Http404
+    revisions = list(version.revisions.order_by("-number"))
+    return render(request, "letters/public/revisions.html", {
+        "letter": letter, "version": version, "revisions": revisions, "versions": _versions(request, letter, version),
+    })
+
+
+def revision_detail(request, slug, number):
+    """One revision and what changed against the previous one (or ?from=<n>, an earlier revision: a signer's)."""
+    from letters.services.revisions import diff_texts
+
+    letter = get_letter_for_public(slug)
+    version = letter.version(_version_language(request, letter, get_language()))
+    if version is None:
+        raise Http404
+    revision = get_object_or_404(version.revisions, number=number)
+    since = request.GET.get("from", "")
+    since = int(since) if since.isdigit() and 0 < int(since) < revision.number else revision.number - 1
+    base = version.revisions.filter(number=since).first()
+    return render(request, "letters/public/revision.html", {
+        "letter": letter, "version": version, "revision": revision, "base": base,
+        "diffs": diff_texts(base.text(), revision.text()) if base else None,
+        "first_text": "\n\n".join(part for part in (
+            revision.title, revision.date_line, revision.addressee, revision.body, revision.closing) if part),
+        "latest": version.revisions.order_by("-number").values_list("number", flat=True).first(),
+    })
 
 
 def _version_language(request, letter, language):
@@ -605,8 +654,18 @@ def manage(request, slug, token):
     context = {
         **_link_context(request, letter, signature, token), "form": form,
         "may_withhold": letter.signers_may_withhold_names and letter.is_open,
+        **_signed_text(signature),
     }
     return render(request, "letters/public/manage.html", context)
+
+
+def _signed_text(signature):
+    """The revision a signer signed, and the version's latest one when the text has changed since."""
+    signed = signature.revision
+    if signed is None:
+        return {"signed_revision": None, "current_revision": None}
+    current = signed.version.revisions.order_by("-number").first()
+    return {"signed_revision": signed, "current_revision": current if current.number > signed.number else None}
 
 
 def _choose_name_withheld(request, signature):

@@ -220,3 +220,11 @@ def test_every_field_of_a_letter_is_either_copied_or_known_not_to_be():
 
     fields = {field.attname.removesuffix("_id") for field in Letter._meta.concrete_fields}
     assert fields == {*COPIED_SETTINGS, *NOT_COPIED}
+
+
+def test_each_copied_version_starts_its_own_text_history(coordinator_client, earlier):
+    post_copy(coordinator_client)
+    copy = Letter.objects.get(slug="hrc-60")
+    for version in copy.versions.all():
+        (revision,) = version.revisions.all()
+        assert (revision.number, revision.body) == (1, version.body)
