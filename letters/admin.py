@@ -322,6 +322,25 @@ class LetterEventAdmin(admin.ModelAdmin):
     list_filter = ["to_status"]
 
 
+@admin.register(models.LetterVersionRevision)
+class LetterVersionRevisionAdmin(admin.ModelAdmin):
+    """The texts people signed: readable, never edited or deleted here (a sign-on points at the one it consented to)."""
+
+    list_display = ["version", "number", "kind", "created_at", "created_by"]
+    list_filter = ["kind", "version__language"]
+    search_fields = ["version__letter__slug", "version__title", "note"]
+    list_select_related = ["version__letter", "created_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.ListSnapshot)
 class ListSnapshotAdmin(admin.ModelAdmin):
     list_display = ["letter", "language", "kind", "created_at", "created_by"]
