@@ -227,11 +227,20 @@ def _xlsx_cell(value):
     return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
 
 
+def _text_revision(signatory_list):
+    """{"number", "saved"} of the text of the version in the list's language (what its signatories signed), or None."""
+    version = signatory_list.letter.version(signatory_list.language)
+    latest = version.revisions.order_by("-number").first() if version else None
+    return {"number": latest.number, "saved": latest.created_at.isoformat()} if latest else None
+
+
 def iter_json(signatory_list):
-    """JSON through the Resource, row by row: {"letter", "language", "rows": [{position, name, …}], "unnamed"}."""
+    """JSON through the Resource, row by row: {"letter", "language", "revision" (of the text), "rows": [{position,
+    name, …}], "unnamed"}."""
     resource = signatory_resource(signatory_list, spreadsheet=False)
     keys = resource.get_export_headers()
-    head = json.dumps({"letter": signatory_list.letter.slug, "language": signatory_list.language}, ensure_ascii=False)
+    head = json.dumps({"letter": signatory_list.letter.slug, "language": signatory_list.language,
+                       "revision": _text_revision(signatory_list)}, ensure_ascii=False)
     yield head[:-1] + ', "rows": ['
     separator, batch = "\n", []
     for row in signatory_list.rows():

@@ -203,3 +203,20 @@ def test_documents_name_the_revision_once_the_text_has_changed(open_letter):
     version.save()
     line = document_context(SignatoryList(open_letter, "en"))["revision_line"]
     assert line.startswith("Text: revision 2 of ")
+
+
+def test_the_json_export_names_the_text_revision_its_list_signed(coordinator_client, open_letter):
+    import json
+
+    from letters.exports import SignatoryList
+    from letters.resources import iter_json
+
+    _prepare(open_letter)
+    edit(coordinator_client, open_letter, body="Excellencies,\n\nWe urge you to act.", change_kind="editorial")
+    version = open_letter.versions.get(language="en")
+    latest = version.revisions.order_by("-number").first()
+
+    data = json.loads("".join(iter_json(SignatoryList(open_letter, "en"))))
+
+    assert latest.number == 2
+    assert data["revision"] == {"number": 2, "saved": latest.created_at.isoformat()}
