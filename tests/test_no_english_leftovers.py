@@ -70,6 +70,9 @@ def pages(letter, pending, language):
         ("confirm", f"/{language}/letters/{slug}/confirm/{signon.make_token(pending, signon.CONFIRM)}/", "get", None),
         ("my sign-on", f"/{language}/letters/{slug}/my-sign-on/{signon.make_token(pending, signon.MANAGE)}/", "get",
          None),
+        ("text history", f"/{language}/letters/{slug}/revisions/", "get", None),
+        ("first text", f"/{language}/letters/{slug}/revisions/1/", "get", None),
+        ("signatories search", f"/{language}/letters/{slug}/signatories/?q=R%C3%A9seau", "get", None),
     ]
     manage = [
         ("letters", reverse("manage:letters"), "get", None),
@@ -88,6 +91,10 @@ def pages(letter, pending, language):
         ("exports", reverse("exports:letter", args=[slug]), "get", None),
         ("invite", reverse("invitations:invite", args=[slug]), "get", None),
         ("campaign", reverse("invitations:campaign", args=[slug]), "get", None),
+        ("copy the letter", reverse("manage:letter_copy", args=[slug]), "get", None),
+        ("split an organisation", reverse("manage:organisation_split", args=[org]), "get", None),
+        ("new letter", reverse("manage:letter_create"), "get", None),
+        ("sign-on detail", reverse("manage:signature", args=[slug, pending.pk]), "get", None),
     ]
     return public, manage
 
