@@ -24,8 +24,8 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import models, transaction
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Case, CharField, Q, TextField, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -516,25 +516,28 @@ def _retain_letter(letter):
                        | ~Q(signer_name__in=["", ERASED]) | ~Q(message__in=["", ERASED]))
                .select_related("organisation").order_by("pk"))
     now = timezone.now()
-    erased = 0
-    for signature in pending:
+    signatures = list(pending)
+    for signature in signatures:
+        # Free-text reasons can name the signer: scrubbing needs that person's own name and address patterns.
         person = Person(signature.signer_email)
         person.add_name(signature.signer_name)
         for event in signature.events.filter(person.text_filter("reason")) if person.domains else ():
             SignatureEvent.objects.filter(pk=event.pk).update(reason=person.scrub(event.reason))
-        # The list prints the organisation's (or individual's) directory name, never the signer's: both can go.
-        Signature.objects.filter(pk=signature.pk).update(
-            signer_email="", signer_name="", message=ERASED if signature.message else "", updated_at=now)
-        SignatureEvent.objects.create(signature=signature, action=RETENTION_ACTION, from_status=signature.status,
-                                      to_status=signature.status, at=now)
-        erased += 1
+    # The list prints the organisation's (or individual's) directory name, never the signer's: both can go, for the
+    # whole letter in one statement.
+    Signature.objects.filter(pk__in=[signature.pk for signature in signatures]).update(
+        signer_email="", signer_name="", updated_at=now,
+        message=Case(When(message="", then=Value("")), default=Value(ERASED)))
+    SignatureEvent.objects.bulk_create([
+        SignatureEvent(signature=signature, action=RETENTION_ACTION, from_status=signature.status,
+                       to_status=signature.status, at=now) for signature in signatures])
     emails = OutgoingEmail.objects.filter(signature__letter=letter).exclude(
         state=OutgoingEmail.State.QUEUED).filter(~Q(body_text="") | ~Q(body_html="") | ~Q(to__iendswith="@" + ERASED_DOMAIN))
     # Queued emails are still to be sent (a late confirmation): they are erased at the next run once sent or failed.
-    email_count = 0
-    for email in emails.only("pk"):
-        OutgoingEmail.objects.filter(pk=email.pk).update(to=erased_email(), subject=ERASED, body_text="",
-                                                         body_html="", headers={})
-        email_count += 1
+    # The marker address is made from the row's own id: it tells nothing about the person and stays unique.
+    email_count = emails.update(
+        to=Concat(Value("erased-"), Cast("pk", CharField()), Value("@" + ERASED_DOMAIN)), subject=ERASED,
+        body_text="", body_html="", headers={})
+    erased = len(signatures)
     return erased, email_count
 
