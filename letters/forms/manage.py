@@ -55,8 +55,11 @@ class LetterSettingsForm(forms.ModelForm):
     class Meta:
         model = Letter
         fields = ["title", "default_language", "deadline", "requires_approval", "list_public_while_open",
-                  "accepts_individuals", "signers_may_withhold_names", "reminder_days", "notify", "paper_size"]
-        widgets = {"deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+                  "accepts_individuals", "signers_may_withhold_names", "reminder_days", "notify", "paper_size",
+                  "confidential", "publish_at", "embed_origins"]
+        widgets = {"deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                   "publish_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                   "embed_origins": forms.Textarea(attrs={"rows": 3})}
 
     def clean_default_language(self):
         language = self.cleaned_data["default_language"]

@@ -1,3 +1,4 @@
+from .api import ApiToken
 from .directory import Contact, Organisation, OrganisationAlias, OrganisationName, Tag
 from .exports import ExportJob
 from .history import OrganisationChange
@@ -8,6 +9,7 @@ from .outreach import EmailSuppression, Invitation, MergeRecord, OutgoingEmail, 
 from .signatures import Signature, SignatureEvent, batched_list_changes, list_changed
 
 __all__ = [
+    "ApiToken",
     "Contact",
     "EmailSuppression",
     "ExportJob",

@@ -18,9 +18,23 @@ class InvalidTransition(Exception):
 
 
 class LetterQuerySet(models.QuerySet):
-    def public(self):
-        """Letters anyone may read: everything except drafts."""
+    def readable(self):
+        """Letters that have been opened (everything but drafts): readable by anyone when public, and a
+        confidential one by those holding its link (letters.views.public.get_letter_for_reader decides)."""
         return self.exclude(status=Letter.Status.DRAFT)
+
+    def public(self):
+        """Letters anyone may find: not drafts, and not confidential (until their publication date). The index,
+        the API, feeds and the sitemap list only these."""
+        return self.readable().exclude(self.confidential_now_q())
+
+    def confidential_now(self):
+        return self.readable().filter(self.confidential_now_q())
+
+    @staticmethod
+    def confidential_now_q(now=None):
+        now = now or timezone.now()
+        return models.Q(confidential=True) & (models.Q(publish_at__isnull=True) | models.Q(publish_at__gt=now))
 
     def open(self):
         return self.filter(status=Letter.Status.OPEN)
@@ -109,6 +123,25 @@ class Letter(models.Model):
         _("paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.A4,
         help_text=_("Page size of the letter's PDF and Word documents."),
     )
+    # Confidential until published: reachable only through personal invitation links or the shared link
+    # (access_key, which a coordinator can rotate), never listed or indexed; public from publish_at, or when a
+    # coordinator publishes it (letters.services.confidential).
+    confidential = models.BooleanField(
+        _("confidential until published"), default=False,
+        help_text=_("Only people with a personal invitation link or the letter's shared link can read and sign it; "
+                    "it is not listed, not indexed and not in the API or feeds until it is published."),
+    )
+    publish_at = models.DateTimeField(
+        _("publish on"), null=True, blank=True,
+        help_text=_("A confidential letter becomes public at this date and time. Empty: when a coordinator "
+                    "publishes it."),
+    )
+    access_key = models.CharField(_("shared link key"), max_length=64, blank=True, default="", editable=False)
+    embed_origins = models.TextField(
+        _("sites that may embed this letter"), blank=True, default="",
+        help_text=_("One web address a line, e.g. https://partner.example.org. Only these sites may show the "
+                    "sign-on widget in a frame; the script widget works anywhere."),
+    )
     notify = models.CharField(_("coordinator notifications"), max_length=10, choices=Notify.choices, default=Notify.NONE)
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="coordinated_letters", verbose_name=_("coordinators")
@@ -162,6 +195,15 @@ class Letter(models.Model):
     @property
     def is_open(self):
         return self.status == self.Status.OPEN and not self.deadline_passed
+
+    @property
+    def is_confidential_now(self):
+        """Confidential and not yet past its publication date: only invited readers and coordinators see it."""
+        return self.confidential and not (self.publish_at and self.publish_at <= timezone.now())
+
+    @property
+    def embed_origin_list(self):
+        return [line.strip().rstrip("/") for line in self.embed_origins.splitlines() if line.strip()]
 
     @property
     def deadline_passed(self):
@@ -234,7 +276,14 @@ def _user_or_none(user):
 
 
 class LetterEvent(models.Model):
-    """One change of a letter's status: who, when, from, to, why."""
+    """One change of a letter's status: who, when, from, to, why. A confidential letter's publication and the
+    rotation of its shared link are recorded here too, as an event whose status stays the same (`action`)."""
+
+    class Action(models.TextChoices):
+        STATUS = "status", _("Status changed")
+        PUBLISHED = "published", _("Made public")
+        CONFIDENTIAL = "confidential", _("Made confidential")
+        LINK_ROTATED = "link_rotated", _("Shared link replaced")
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, choices=Letter.Status.choices)
@@ -242,6 +291,7 @@ class LetterEvent(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices, default=Action.STATUS)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -335,6 +385,8 @@ class ListSnapshot(models.Model):
     language = models.CharField(max_length=10, choices=settings.LETTER_LANGUAGES)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FINAL)
     rows = models.JSONField(default=list)
+    # The text revision of this language's version the list was published under (None: no version in it).
+    revision_number = models.PositiveIntegerField(_("text revision"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
