@@ -51,6 +51,7 @@ bench: install
 	$(BIN)/python bench/bench_lists.py --postgres
 	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_collation.py
+	$(BIN)/python bench/bench_api.py
 
 messages: install
 	$(BIN)/python manage.py makemessages -l fr -l es -l ar -l ru -l zh_Hans --no-obsolete --no-location --no-wrap --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles

@@ -207,7 +207,7 @@ class LetterEventInline(admin.TabularInline):
     model = models.LetterEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["from_status", "to_status", "by", "at", "reason"]
+    readonly_fields = ["action", "from_status", "to_status", "by", "at", "reason"]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -216,7 +216,7 @@ class LetterEventInline(admin.TabularInline):
 @admin.register(models.Letter)
 class LetterAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "status", "deadline", "default_language", "requires_approval", "created_at"]
-    list_filter = ["status", "default_language", "requires_approval"]
+    list_filter = ["status", "confidential", "default_language", "requires_approval"]
     search_fields = ["title", "slug", "versions__title"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["coordinators"]
@@ -228,6 +228,8 @@ class LetterAdmin(admin.ModelAdmin):
         (_("Sign-on"), {"fields": ["requires_approval", "list_public_while_open", "accepts_individuals",
                                    "offer_sections", "numbering"]}),
         (_("Coordination"), {"fields": ["coordinators", "reminder_days", "notify"]}),
+        # Publishing and replacing the shared link are recorded actions of the letter dashboard, not edits here.
+        (_("Visibility"), {"fields": ["confidential", "publish_at", "embed_origins"]}),
         (_("Record"), {"fields": ["finalised_at", "finalised_by", "created_at", "updated_at"]}),
     ]
 
@@ -427,3 +429,24 @@ class ExportJobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(models.ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created by their owners in the workspace (shown once there); here they can only be seen and revoked."""
+
+    list_display = ["name", "user", "prefix", "scope", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "user__username", "prefix"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "name", "scope", "prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = readonly_fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            token.revoke()

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from letters.views import directory, manage, manage_import, manage_sections, manage_signatures
+from letters.views import api_tokens, directory, manage, manage_import, manage_sections, manage_signatures
 
 
 class IdConverter:
@@ -31,6 +31,8 @@ urlpatterns = [
     path(letter + "settings/", manage.letter_settings, name="letter_settings"),
     path(letter + "copy/", manage.letter_copy, name="letter_copy"),
     path(letter + "status/", manage.letter_status, name="letter_status"),
+    path(letter + "visibility/publish/", manage.letter_publish, name="letter_publish"),
+    path(letter + "visibility/rotate-link/", manage.letter_rotate_link, name="letter_rotate_link"),
     path(letter + "versions/new/", manage.version_edit, name="version_create"),
     path(letter + "versions/<str:language>/", manage.version_edit, name="version_edit"),
     path(letter + "bulk/", manage_signatures.bulk_action, name="bulk"),
@@ -47,6 +49,8 @@ urlpatterns = [
     path(signature + "section/", manage_sections.signature_section, name="signature_section"),
     path(signature + "<str:action>/", manage_signatures.signature_action, name="signature_action"),
     path("paste/", manage_import.paste_pick, name="paste_pick"),
+    path("api-tokens/", api_tokens.api_tokens, name="api_tokens"),
+    path("api-tokens/<manage_id:pk>/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
     path("directory/", directory.directory, name="directory"),
     path("directory/duplicates/", directory.duplicates, name="duplicates"),
     path("directory/merge/", directory.merge, name="merge"),

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from letters.views import public
+from letters import feeds
+from letters.views import embed, public
 
 app_name = "public"
 
@@ -17,6 +18,10 @@ urlpatterns = [
     path("letters/<slug:slug>/revisions/", public.revision_history, name="revisions"),
     path("letters/<slug:slug>/revisions/<int:number>/", public.revision_detail, name="revision"),
     path("letters/<slug:slug>/thanks/", public.thanks, name="thanks"),
+    path("letters/<slug:slug>/embed/", embed.embed, name="embed"),
+    path("letters/<slug:slug>/embed.json", embed.embed_data, name="embed_data"),
+    path("letters/<slug:slug>/deadline.ics", feeds.deadline_ics, name="deadline_ics"),
+    path("feeds/letters.atom", feeds.OpenLettersFeed(), name="feed"),
     path("letters/<slug:slug>/confirm/<str:token>/", public.confirm, name="confirm"),
     path("letters/<slug:slug>/my-sign-on/<str:token>/", public.manage, name="manage"),
     path("letters/<slug:slug>/my-sign-on/<str:token>/withdraw/", public.withdraw, name="withdraw"),

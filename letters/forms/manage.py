@@ -61,6 +61,13 @@ class LetterSettingsForm(forms.ModelForm):
                    "publish_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                    "embed_origins": forms.Textarea(attrs={"rows": 3})}
 
+    def clean_embed_origins(self):
+        # Each line ends up in a Content-Security-Policy header: only clean origins are kept (parse_origins says
+        # which line is wrong and why).
+        from letters.views.embed import parse_origins
+
+        return "\n".join(parse_origins(self.cleaned_data["embed_origins"]))
+
     def clean_default_language(self):
         language = self.cleaned_data["default_language"]
         versions = self.instance.languages()
