@@ -54,6 +54,10 @@ class ResponseHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         if PRIVATE_PATHS.match(request.path_info):
             patch_cache_control(response, private=True, no_store=True)
+        if getattr(request, "coalition_confidential", False):
+            # A confidential letter (letters.access.reader_may_see): kept out of search engines and shared caches.
+            response.headers["X-Robots-Tag"] = "noindex, nofollow, noarchive"
+            patch_cache_control(response, private=True, no_store=True)
         # gunicorn's own "Server: gunicorn" is removed by gunicorn.conf.py; runserver and others set it here.
         if "Server" in response.headers:
             del response.headers["Server"]

@@ -18,6 +18,20 @@ def get_letter_for_coordinator(request, slug, queryset=None):
     return get_object_or_404(queryset.coordinated_by(request.user), slug=slug)
 
 
+def reader_may_see(request, letter):
+    """Whether this visitor may read `letter`: anyone when it is public; a confidential one (until published) only
+    its coordinators, a browser that opened a personal invitation to it or its current shared link. A confidential
+    page is marked on the request so that the response carries noindex and is never cached (coalition.middleware)."""
+    from letters.services.confidential import shared_link_grants, signer_grants
+    from letters.services.signon import invitation_for
+
+    if not letter.is_confidential_now:
+        return True
+    request.coalition_confidential = True
+    return (letter.is_coordinated_by(request.user) or shared_link_grants(request, letter)
+            or signer_grants(request, letter) or invitation_for(request, letter) is not None)
+
+
 def get_signature_for_coordinator(request, letter, pk):
     """A sign-on of a letter the user coordinates (call get_letter_for_coordinator first)."""
     return get_object_or_404(Signature.objects.select_related("organisation", "letter"), letter=letter, pk=pk)

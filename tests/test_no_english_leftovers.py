@@ -72,6 +72,7 @@ def pages(letter, pending, language):
          None),
         ("text history", f"/{language}/letters/{slug}/revisions/", "get", None),
         ("first text", f"/{language}/letters/{slug}/revisions/1/", "get", None),
+        ("embedded widget", f"/{language}/letters/{slug}/embed/", "get", None),
         ("signatories search", f"/{language}/letters/{slug}/signatories/?q=R%C3%A9seau", "get", None),
     ]
     manage = [
@@ -95,6 +96,11 @@ def pages(letter, pending, language):
         ("split an organisation", reverse("manage:organisation_split", args=[org]), "get", None),
         ("new letter", reverse("manage:letter_create"), "get", None),
         ("sign-on detail", reverse("manage:signature", args=[slug, pending.pk]), "get", None),
+        ("API tokens", reverse("manage:api_tokens"), "get", None),
+        ("new API token", reverse("manage:api_tokens"), "post", {"name": "CRM", "scope": "read"}),
+        ("confidential letter settings", reverse("manage:letter_settings", args=[slug]), "post",
+         {"title": "Six", "default_language": "en", "reminder_days": "7", "notify": "none", "paper_size": "a4",
+          "confidential": "on", "embed_origins": "not a site"}),
     ]
     return public, manage
 

@@ -32,7 +32,9 @@ def send_text_changed(signature, revision):
         "changed_on": changed_on,
         "note": revision.note,
         "diff_url": f"{settings.SITE_URL}{diff_path}?version={version.language}"
-                    + (f"&from={signature.revision.number}" if signature.revision_id else ""),
+                    + (f"&from={signature.revision.number}" if signature.revision_id else "")
+                    # A confidential letter's changes are read as the signer: the page is not public yet.
+                    + (f"&signer={make_token(signature, MANAGE)}" if letter.is_confidential_now else ""),
         "manage_url": _absolute("public:manage", language, letter.slug, make_token(signature, MANAGE)),
         "is_open": letter.is_open,
         "bidi": translation.get_language_info(language)["bidi"],

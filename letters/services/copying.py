@@ -15,11 +15,14 @@ from letters.models.letters import _user_or_none
 # The letter's own settings that a copy keeps. Not the deadline (the earlier letter's date has usually passed, and
 # a passed deadline would close the new letter the day it opens), nor anything of its life cycle or list state.
 COPIED_SETTINGS = ("default_language", "requires_approval", "list_public_while_open", "accepts_individuals",
-                   "reminder_days", "numbering", "offer_sections", "notify", "paper_size", "signers_may_withhold_names")
+                   "reminder_days", "numbering", "offer_sections", "notify", "paper_size", "signers_may_withhold_names",
+                   "confidential", "embed_origins")
 # Every other field of a letter, and why it is not copied. A test checks that each field of Letter is in one of the
 # two lists, so that a setting added later is not silently left out of copies.
 NOT_COPIED = ("id", "slug", "title",  # asked for
               "status", "deadline", "finalised_at", "finalised_by", "published_at", "created_at", "updated_at",
+              "publish_at",  # a date of the earlier letter, like its deadline
+              "access_key",  # a copy of a confidential letter gets a shared link of its own
               *Letter.LIST_STATE_FIELDS)
 # A version's texts and its list words. Not its date line: that is the date the earlier letter was sent.
 COPIED_VERSION_FIELDS = ("title", "addressee", "body", "closing", "signatories_label", "organisations_label",

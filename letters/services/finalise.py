@@ -12,13 +12,20 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from letters.exports import Row, SignatoryList, final_snapshot
-from letters.models import InvalidTransition, Letter, ListSnapshot, Signature
+from letters.models import InvalidTransition, Letter, LetterVersionRevision, ListSnapshot, Signature
 from letters.models.letters import version_language
 from letters.models.signatures import list_changed
 
 
 def _user_or_none(user):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def current_revision_number(letter, language):
+    """The number of the latest text revision of the letter's version in `language` (None: no revision yet): what
+    the list published in that language stands under."""
+    return (LetterVersionRevision.objects.filter(version__letter=letter, version__language=language)
+            .order_by("-number").values_list("number", flat=True).first())
 
 
 def _languages(letter):
@@ -48,6 +55,7 @@ def finalise_letter(letter, by=None, reason="", order="alphabetical", leads_firs
             ListSnapshot.objects.create(
                 letter=locked, language=language, kind=ListSnapshot.Kind.FINAL, rows=signatory_list.as_snapshot(),
                 created_at=locked.finalised_at, created_by=_user_or_none(by),
+                revision_number=current_revision_number(locked, language),
             )
         list_changed(locked.pk)  # the public page now prints the finalised snapshot
     letter.refresh_from_db()  # the caller's instance says "finalised" too
@@ -78,7 +86,7 @@ def publish_addendum(letter, by=None, order="alphabetical"):
             rows = addendum_list(letter, language, order).as_snapshot()
             ListSnapshot.objects.create(
                 letter=letter, language=language, kind=ListSnapshot.Kind.ADDENDUM, rows=rows,
-                created_by=_user_or_none(by),
+                created_by=_user_or_none(by), revision_number=current_revision_number(letter, language),
             )
             counts[language] = sum(1 for row in rows if not row.get("unnamed"))
         list_changed(letter.pk)

@@ -17,6 +17,7 @@ from letters.models import Letter, Organisation, OrganisationAlias, Organisation
 from letters.models.signatures import list_changed
 from letters.models.signatures import SignatureEvent
 from letters.parsing import MAX_NAME_LENGTH, split_country
+from letters.services.signon import revision_signed
 from letters.text import clean_text, default_sort_name, normalise_name
 
 from .imports import CANONICAL_WHEN, NEW, ORG, PARTS, SKIP, SPLIT, ImportRefused
@@ -387,10 +388,19 @@ def _region_as_listed(entry):
     return clean_text(region)[:100]
 
 
+def _current_revision_id(letter, language):
+    return revision_signed(letter, language).values_list("pk", flat=True).first()
+
+
 def _save_signatures(signatures, by, reason, now):
     """The new sign-ons and their history ("approved by whoever imported the list"), in two queries."""
+    revisions = {}
     for signature in signatures:
         signature.clean_texts()
+        # The text current when the coordinator added it: what a substantive change later tells this signer about.
+        if signature.language not in revisions:
+            revisions[signature.language] = _current_revision_id(signature.letter, signature.language)
+        signature.revision_id = revisions[signature.language]
     Signature.objects.bulk_create(signatures)
     by = by if by is not None and getattr(by, "is_authenticated", False) else None
     SignatureEvent.objects.bulk_create([

@@ -241,7 +241,7 @@ def _lock_key(data, invitation):
 def _serialise(key, letter, data, language):
     """Make sign-ons for the same organisation name wait for each other until commit; return the sign-on's
     possible sections ({"chosen": id or None, <organisation kind>: id or None, …}, see _section_for) and the text
-    revision signed ({"revision": id or None}, see _revision_signed).
+    revision signed ({"revision": id or None}, see revision_signed).
 
     One statement for both (on SQLite only the sections): a sign-on's queries are counted.
 
@@ -258,7 +258,7 @@ def _serialise(key, letter, data, language):
     sections = {kind: letter.sections.for_kind(kind) for kind in Organisation.Kind.values}
     chosen = getattr(data.get("section"), "pk", data.get("section"))
     sections["chosen"] = letter.sections.filter(pk=chosen, public_choice=True) if chosen else letter.sections.none()
-    sections["revision"] = _revision_signed(letter, language)
+    sections["revision"] = revision_signed(letter, language)
     names = []
     for name, queryset in sections.items():
         try:
@@ -276,7 +276,7 @@ def _serialise(key, letter, data, language):
     return found
 
 
-def _revision_signed(letter, language):
+def revision_signed(letter, language):
     """The latest revision of the version the signer read: the one in their language, else the default language's,
     else any (as Letter.version() picks it). A subquery, read in _serialise's one statement."""
     own = version_language(language)

@@ -16,7 +16,7 @@ from letters.access import get_letter_for_coordinator, require_coordinator
 from letters.forms.copying import LetterCopyForm
 from letters.forms.manage import LetterCreateForm, LetterSettingsForm, LetterStatusForm, LetterVersionForm
 from letters.models import InvalidTransition, Letter, Signature
-from letters.services import revisions
+from letters.services import confidential, revisions
 from letters.services.copying import copy_letter
 
 
@@ -89,12 +89,36 @@ def letter_copy(request, slug):
 @login_required
 def letter_settings(request, slug):
     letter = get_letter_for_coordinator(request, slug, Letter.objects.prefetch_related("versions"))
+    was_confidential = letter.confidential
     form = LetterSettingsForm(request.POST or None, instance=letter)
     if request.method == "POST" and form.is_valid():
         form.save()
+        confidential.settings_saved(letter, was_confidential, request.user)
         messages.success(request, _("Settings saved."))
         return redirect("manage:letter", slug=letter.slug)
     return render(request, "letters/manage/letter_form.html", {"form": form, "letter": letter})
+
+
+@login_required
+@require_POST
+def letter_publish(request, slug):
+    """Make a confidential letter public now (recorded in its history)."""
+    letter = get_letter_for_coordinator(request, slug)
+    if confidential.publish(letter, request.user, request.POST.get("reason", "")[:500]):
+        messages.success(request, _("The letter is public now: listed, indexed, in the API and feeds."))
+    return back(request, "manage:letter", slug=letter.slug)
+
+
+@login_required
+@require_POST
+def letter_rotate_link(request, slug):
+    """Replace a confidential letter's shared link: whoever had the old one no longer reaches the letter."""
+    letter = get_letter_for_coordinator(request, slug)
+    if letter.confidential:
+        confidential.rotate_link(letter, request.user)
+        messages.success(request, _("The shared link is replaced. The old one no longer opens the letter; "
+                                    "personal invitation links still do."))
+    return back(request, "manage:letter", slug=letter.slug)
 
 
 @login_required

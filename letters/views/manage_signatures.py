@@ -91,7 +91,22 @@ def dashboard(request, slug):
         "status_actions": manage.status_actions(letter), "sections": sections,
         "section_counts": _section_counts(letter, sections),
         "directory_changes": OrganisationChange.objects.for_letter(letter),
+        **_visibility(request, letter),
     })
+
+
+def _visibility(request, letter):
+    """The dashboard's visibility card: a confidential letter's shared link, and the letter's own history."""
+    from django.urls import reverse
+
+    from letters.services.confidential import ensure_access_key
+
+    shared_link = None
+    if letter.confidential:
+        key = ensure_access_key(letter)
+        shared_link = request.build_absolute_uri(reverse("public:letter", kwargs={"slug": letter.slug})) + "?key=" + key
+    events = letter.events.select_related("by").order_by("-at", "-pk")[:10]
+    return {"shared_link": shared_link, "letter_events": events}
 
 
 def _section_counts(letter, sections):

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -34,19 +35,48 @@ from letters.forms.public import ListingForm, NameChoiceForm, SignOnForm, browse
 from letters.markdown import render_markdown
 from letters.models import Letter, LetterVersion, Signature
 from letters.models.letters import version_language
-from letters.services import signon
+from letters.access import reader_may_see
+from letters.services import confidential, signon
 from letters.exports import SignatoryList
 from letters.services.finalise import published_addenda
 from letters.text import clean_row
 
 
-def get_letter_for_public(slug, with_versions=True):
-    """The access helper for the public: any letter but drafts (404, so drafts cannot be probed)."""
+def _readable_letters(with_versions=True):
     # The versions come with their text history's size and date ("Text last changed on …"), in the same query.
     versions = Prefetch("versions", queryset=LetterVersion.objects.annotate(
         revision_count=Count("revisions"), text_changed_at=Max("revisions__created_at")))
-    queryset = Letter.objects.public().prefetch_related(versions) if with_versions else Letter.objects.public()
-    return get_object_or_404(queryset, slug=slug)
+    return Letter.objects.readable().prefetch_related(versions) if with_versions else Letter.objects.readable()
+
+
+def get_letter_for_public(request, slug, with_versions=True, signer_link=False):
+    """The access helper for the public: any letter but drafts, and a confidential one only for those who may
+    read it (letters.access.reader_may_see). 404 otherwise, so that neither can be probed. `signer_link`: the
+    view checks a signer's own signed link instead (see _from_link)."""
+    letter = get_object_or_404(_readable_letters(with_versions), slug=slug)
+    if not (signer_link or reader_may_see(request, letter) or _signer_link_in_address(request, letter)):
+        raise Http404
+    return letter
+
+
+def _signer_link_in_address(request, letter):
+    """?signer=<the signer's own token>: the "text changed" email's link to the changes of a confidential letter."""
+    try:
+        signon.signature_from_token(request.GET.get("signer", ""), signon.MANAGE, letter)
+    except (signon.LinkExpired, signon.LinkInvalid):
+        return False
+    confidential.grant_signer(request, letter)
+    return True
+
+
+def _open_shared_link(request, slug):
+    """/letters/<slug>/?key=…: a confidential letter's shared link. The browser is let in (session) and sent on
+    to the address without the key, so that the key is not left in the address bar, history or Referer."""
+    letter = get_object_or_404(Letter.objects.readable(), slug=slug)
+    if not confidential.grant(request, letter, request.GET["key"]):
+        raise Http404
+    version = request.GET.get("version", "")
+    return redirect(request.path + (f"?version={version}" if version and _VERSION_PARAM.fullmatch(version) else ""))
 
 
 def home(request):
@@ -59,9 +89,15 @@ def letter_detail(request, slug):
     """The letter in the page's language, with the sign-on form while it is open. POST signs on."""
     if request.method == "POST":
         # A successful sign-on never shows the text: its language versions are only read if the form comes back.
-        return _sign(request, get_letter_for_public(slug, with_versions=False))
-    stamp = page_stamp(slug)
+        return _sign(request, get_letter_for_public(request, slug, with_versions=False))
+    if "key" in request.GET:
+        return _open_shared_link(request, slug)
+    stamp = page_stamp(slug, confidential=True)
     page_key = _page_key(request, stamp)
+    if stamp_confidential(stamp):
+        page_key = None  # each reader is checked: a confidential page is never cached or served from the cache
+        if not reader_may_see(request, cached_letter(slug, stamp)):
+            raise Http404
     if page_key is not None:
         response = _cached_page(request, page_key)
         if response is not None:
@@ -106,7 +142,7 @@ def _letter_page(request, letter, form, stamp=None, page_key=None):
     version = letter.version(_version_language(request, letter, language))
     show_list = letter.list_public_while_open or letter.status != Letter.Status.OPEN
     counts, signatory_list, listed_names, names_shown = signatories_for_page(
-        letter, language, show_list, stamp or page_stamp(letter.slug))
+        letter, language, show_list, stamp or page_stamp(letter.slug, confidential=True))
     context = {
         "letter": letter,
         "version": version,
@@ -143,7 +179,7 @@ def _text_history(version):
 
 def revision_history(request, slug):
     """Every revision of one version's text (?version=, else the page's language): number, date, kind, note."""
-    letter = get_letter_for_public(slug)
+    letter = get_letter_for_public(request, slug)
     version = letter.version(_version_language(request, letter, get_language()))
     if version is None:
         raise Http404
@@ -157,7 +193,7 @@ def revision_detail(request, slug, number):
     """One revision and what changed against the previous one (or ?from=<n>, an earlier revision: a signer's)."""
     from letters.services.revisions import diff_texts
 
-    letter = get_letter_for_public(slug)
+    letter = get_letter_for_public(request, slug)
     version = letter.version(_version_language(request, letter, get_language()))
     if version is None:
         raise Http404
@@ -317,24 +353,31 @@ BUILD_WAIT_SECONDS = 5  # how long a worker waits for another one rendering the 
 
 _STAMP_SQL = """
     SELECT l.id, l.updated_at, (SELECT MAX(v.updated_at) FROM {version} v WHERE v.letter_id = l.id),
-        l.list_revision, l.count_organisations, l.count_individuals, l.count_unnamed
+        l.list_revision, l.count_organisations, l.count_individuals, l.count_unnamed,
+        CASE WHEN l.confidential AND (l.publish_at IS NULL OR l.publish_at > %s) THEN 1 ELSE 0 END
     FROM {letter} l WHERE l.slug = %s AND l.status <> %s
 """
 
 
-def page_stamp(slug):
-    """(letter id, when the letter and its versions last changed, list revision, counts). 404 for drafts.
+def page_stamp(slug, confidential=False):
+    """(letter id, when the letter and its versions last changed, list revision, counts, confidential now).
+    404 for drafts, and for confidential letters unless `confidential` (the caller then checks the reader).
 
     One row (and the letter's few versions), whatever the number of sign-ons. Plain SQL because this runs on every
     page view: the same query through the ORM costs several times as much CPU.
     """
     sql = _STAMP_SQL.format(letter=Letter._meta.db_table, version=LetterVersion._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(sql, [slug, Letter.Status.DRAFT])
+        cursor.execute(sql, [now, slug, Letter.Status.DRAFT])
         row = cursor.fetchone()
-    if row is None:
+    if row is None or (row[7] and not confidential):
         raise Http404
     return tuple(str(value) for value in row)
+
+
+def stamp_confidential(stamp):
+    return stamp[7] == "1"
 
 
 def stamp_counts(stamp):
@@ -371,7 +414,7 @@ def cached_letter(slug, stamp):
     key = _cache_key("letter", slug, *stamp[:3])
     letter = cache.get(key)
     if letter is None:
-        letter = get_letter_for_public(slug)
+        letter = get_object_or_404(_readable_letters(), slug=slug)
         cache.set(key, letter, PAGE_CACHE_SECONDS)
     return letter
 
@@ -504,8 +547,10 @@ def _search_key(text):
 
 
 def _public_list_or_404(request, slug):
-    stamp = page_stamp(slug)
+    stamp = page_stamp(slug, confidential=True)
     letter = cached_letter(slug, stamp)
+    if stamp_confidential(stamp) and not reader_may_see(request, letter):
+        raise Http404
     if not (letter.list_public_while_open or letter.status != Letter.Status.OPEN):
         raise Http404
     language = get_language()
@@ -619,13 +664,13 @@ def _public_csv(entries, language):
 
 
 def thanks(request, slug):
-    letter = get_letter_for_public(slug)
+    letter = get_letter_for_public(request, slug)
     return render(request, "letters/public/thanks.html", _page_context(request, letter))
 
 
 def confirm(request, slug, token):
     """GET shows a Confirm button; only the POST confirms, because mail scanners open (GET) every link."""
-    letter = get_letter_for_public(slug)
+    letter = get_letter_for_public(request, slug, signer_link=True)
     signature, refusal = _from_link(request, letter, token, signon.CONFIRM)
     if refusal:
         return refusal
@@ -638,7 +683,7 @@ def confirm(request, slug, token):
 
 def manage(request, slug, token):
     """The signer's own page: correct how they are listed on this letter, or withdraw, while it is open."""
-    letter = get_letter_for_public(slug)
+    letter = get_letter_for_public(request, slug, signer_link=True)
     signature, refusal = _from_link(request, letter, token, signon.MANAGE)
     if refusal:
         return refusal
@@ -681,7 +726,7 @@ def _choose_name_withheld(request, signature):
 
 @require_POST
 def withdraw(request, slug, token):
-    letter = get_letter_for_public(slug)
+    letter = get_letter_for_public(request, slug, signer_link=True)
     signature, refusal = _from_link(request, letter, token, signon.MANAGE)
     if refusal:
         return refusal
@@ -693,11 +738,15 @@ def withdraw(request, slug, token):
 def _from_link(request, letter, token, purpose):
     """(signature, None) for a valid link; (None, a page explaining why not) for an expired or tampered one."""
     try:
-        return signon.signature_from_token(token, purpose, letter), None
+        signature = signon.signature_from_token(token, purpose, letter)
+        confidential.grant_signer(request, letter)
+        return signature, None
     except signon.LinkExpired:
         reason, status = "expired", 410
     except signon.LinkInvalid:
         reason, status = "invalid", 400
+    if not reader_may_see(request, letter):
+        raise Http404  # a refused link must not show a confidential letter's title either
     context = {**_page_context(request, letter), "reason": reason}
     return None, render(request, "letters/public/link_refused.html", context, status=status)
 
