@@ -1,6 +1,7 @@
 """Exports at scale (issue 11): CSV download and XLSX of 100,000 rows — CPU s, wall s, memory growth.
 
 Usage: .venv/bin/python bench/bench_scale_exports.py [--sizes 100000] [--repeat 3] [--databases URL …]
+       [--layouts csv-download xlsx]
 Uses DATABASE_URL if set, else bench_exports.py's SQLite file; --databases runs the whole benchmark once per
 database URL (e.g. a SQLite file and a PostgreSQL database), each in its own process. Each measurement runs in a fresh process (see
 bench_exports.measure), so the memory figure is the growth of that process's peak resident set during one export.
@@ -45,12 +46,13 @@ def main():
     parser.add_argument("--repeat", type=int, default=3, help="Timed runs per export (the median is printed).")
     parser.add_argument("--language", default="fr")
     parser.add_argument("--databases", nargs="+", help="Database URLs to run in turn (default: DATABASE_URL).")
+    parser.add_argument("--layouts", nargs="+", choices=list(TARGETS), default=list(TARGETS))
     args = parser.parse_args()
     if args.databases:
         # Django reads DATABASE_URL once, at setup: each database gets a process of its own.
         for url in args.databases:
             command = [sys.executable, __file__, "--sizes", *map(str, args.sizes), "--repeat", str(args.repeat),
-                       "--language", args.language]
+                       "--language", args.language, "--layouts", *args.layouts]
             subprocess.run(command, check=True, env={**os.environ, "DATABASE_URL": url})
         return
     bench_exports.setup_django()
@@ -60,7 +62,8 @@ def main():
     redis = shared_cache()
     for size in args.sizes:
         bench_exports.ensure_data(size)
-        for layout, (cpu_limit, memory_limit) in TARGETS.items():
+        for layout in args.layouts:
+            cpu_limit, memory_limit = TARGETS[layout]
             for state in ("cold", "warm") if redis else ("cold",):
                 runs = []
                 for _ in range(args.repeat):

@@ -55,3 +55,18 @@ def test_finalised_list_and_addendum_name_the_revision_of_each_language(open_let
     addenda = dict(ListSnapshot.objects.filter(letter=open_letter, kind="addendum").values_list(
         "language", "revision_number"))
     assert addenda == {"en": 2, "fr": 1, "es": 1}
+
+
+def test_json_export_of_a_finalised_list_names_the_revision_it_was_published_under(open_letter, coordinator):
+    import json
+
+    from letters.exports import SignatoryList
+    from letters.resources import iter_json
+
+    SignatureFactory(letter=open_letter)
+    finalise_letter(open_letter, by=coordinator)
+    english = open_letter.versions.get(language="en")
+    english.body += " Typo fixed after publication."
+    english.save()  # revision 2, after the list was published under revision 1
+    exported = json.loads("".join(iter_json(SignatoryList(open_letter, "en", "alphabetical"))))
+    assert exported["revision"]["number"] == 1
