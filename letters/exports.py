@@ -7,27 +7,23 @@ admin, CLI, public page) renders from `SignatoryList.rows()`; `signatory_rows()`
 - only listed sign-ons (approved, consent to be named); the others are only counted ("and N organisations…").
 
 How 100,000 rows stay fast and small (rows stream; nothing holds the whole list):
-- alphabetical order uses the collation keys of collation.py. SQLite sorts by them itself: the query calls our
-  key function once per row. PostgreSQL cannot call Python, so a first query reads only what the order needs
-  and keeps one compact key per row, and a second reads the full rows joined with the sorted ids;
+- alphabetical order is ordering.py's (ICU collation keys): SQLite sorts by them in the rows' own query; on
+  PostgreSQL the sorted ids come first (from the shared cache, stored keys or a keying pass), then one query
+  reads the full rows joined with them;
 - date signed and manual order are plain columns: the database sorts, in one query.
 
 After finalisation, exports read the finalised snapshot (services/finalise.py), so later edits do not change
 what was published; the addendum lists the sign-ons approved after it.
 """
 
-import io
-import json
-from array import array
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from itertools import islice
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connections, transaction
-from django.db.models import BinaryField, Case, CharField, F, Func, Value, When
-from django.db.models.functions import Cast, Coalesce
+from django.db import connections
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
@@ -35,7 +31,8 @@ from letters import collation
 from letters.countries import country_name
 from letters.models import ListSnapshot, Organisation, OrganisationName, Signature
 from letters.models.letters import interface_language, version_language
-from letters.text import LEADING_ARTICLES, clean_cell, clean_row
+from letters.ordering import CHUNK, ROW_FIELDS, AlphabeticalOrder, fast_values, without_article
+from letters.text import clean_cell, clean_row
 
 ORDERS = ("alphabetical", "signed", "manual")
 SOURCES = ("auto", "live", "final", "addendum")
@@ -46,13 +43,6 @@ DATA_LAYOUTS = ("csv", "xlsx", "json")
 DOCUMENT_LAYOUTS = ("docx", "pdf")
 LAYOUTS = TEXT_LAYOUTS + DATA_LAYOUTS + DOCUMENT_LAYOUTS
 ORGANISATION, INDIVIDUAL = Organisation.Kind.ORGANISATION.value, Organisation.Kind.INDIVIDUAL.value
-CHUNK = 2000
-# Sorting 100,000 names costs about 0.3 s of CPU; a list that long keeps its order in the shared cache, per revision.
-ORDER_CACHE_MIN_ROWS = 5000
-ORDER_CACHE_SECONDS = 24 * 3600
-# Rows per round trip to the database (a server-side cursor on PostgreSQL): under 0.5 MB at a time. Fewer rows alive
-# at once also means fewer garbage-collector passes over them: 2,000 cost more CPU in those than in the round trips.
-FETCH = 500
 NUMBERINGS = ("continuous", "section")
 AFFILIATION_STYLES = ("paren", "comma", "slash", "tab")
 AFFILIATION_SEPARATORS = {"comma": ", ", "slash": " / ", "tab": "\t"}
@@ -126,40 +116,7 @@ class Row:
         return cls(position=0, **fields)
 
 
-def letter_name(names, language):
-    """This letter's name for the sign-on in `language` from its `names` column as read raw ("" when none):
-    SQLite gives JSON as text, psycopg may give it decoded."""
-    if not names or names == "{}":
-        return ""
-    if isinstance(names, str):
-        names = json.loads(names)
-    return names.get(language, "")
-
-
-def effective_sort_name(shown, org_name, org_sort_name):
-    """The name a row sorts under.
-
-    The directory's sort name was chosen for the canonical name. When this letter or language shows another
-    spelling, that spelling needs its own: the organisation's choice to keep a leading article ("The African
-    Centre…" under T) carries over; otherwise the article is dropped from the shown name as usual.
-    """
-    if shown == org_name:
-        return org_sort_name or without_article(shown)
-    if org_sort_name == org_name and without_article(org_name) != org_name:
-        return shown
-    return without_article(shown)
-
-
-def without_article(name):
-    """text.default_sort_name for a name that is already clean (names are cleaned on save): much faster."""
-    lowered = name[:5].lower().replace("’", "'")
-    for article in LEADING_ARTICLES:
-        if lowered.startswith(article) and len(name) > len(article):
-            return name[len(article):].lstrip()
-    return name
-
-
-class SignatoryList:
+class SignatoryList(AlphabeticalOrder):
     """A letter's list in one language, ready to render: rows in order, plus headings and the unnamed count."""
 
     def __init__(self, letter, language, order="alphabetical", *, include_contacts=False, leads_first=False,
@@ -386,153 +343,12 @@ class SignatoryList:
             .values_list("organisation_id", "name")
         )
 
-    def _section(self, kind, is_lead, section_id=None):
-        """The group a row sorts in first: the letter's list sections in order (names without one first) or,
-        without sections, organisations before individuals (if grouped); leads before the rest (if asked)."""
-        if self.sections:
-            group = 2 * self._rank(section_id)
-        else:
-            group = 2 if self.group_individuals and kind == INDIVIDUAL else 0
-        return group + (0 if is_lead or not self.leads_first else 1)
-
-    def _prefixes(self):
-        """{(kind, is_lead, section id): the sort key's first bytes} for every group a row can be in."""
-        section_ids = [None, *self.sections]
-        return {(kind, lead, sid): self._section(kind, lead, sid).to_bytes(2, "big")
-                for kind in (ORGANISATION, INDIVIDUAL) for lead in (False, True, 0, 1) for sid in section_ids}
-
     def _database_order(self):
         """Date signed and manual order are plain columns: the database sorts, and the rows stream as they come."""
-        section = Value(0)
-        if self.sections:
-            section = Case(*[When(section_id=sid, then=Value(2 * rank)) for sid, (rank, _h, _k) in
-                             self.sections.items()], default=Value(0))
-        elif self.group_individuals:
-            section = Case(When(organisation__kind=INDIVIDUAL, then=Value(2)), default=Value(0))
-        if self.leads_first:
-            section = section + Case(When(is_lead=True, then=Value(0)), default=Value(1))
         fields = [Coalesce("signed_at", "approved_at", "created_at").asc(), "pk"]
         if self.order == "manual":
             fields = [F("position").asc(nulls_last=True)] + fields
-        return self._listed().annotate(_section=section).order_by("_section", *fields)
-
-    def _alphabetical_ids(self):
-        """Ids in collation order: from the shared cache when this revision of the list was sorted before."""
-        if self._ids is not None:
-            return self._ids
-        # The letter's counts (kept on write) say whether the list is long enough to be worth a cache round trip.
-        long = self.letter.count_organisations + self.letter.count_individuals >= ORDER_CACHE_MIN_ROWS
-        if not (self.reuse_order and long and self.limit is None):
-            self._ids = self._sorted_ids()
-            return self._ids
-        key = self._order_cache_key()
-        cached = cache.get(key)
-        if cached is not None:
-            self._ids = array("q")
-            self._ids.frombytes(cached)
-        else:
-            self._ids = self._sorted_ids()
-            cache.set(key, self._ids.tobytes(), ORDER_CACHE_SECONDS)
-        return self._ids
-
-    def _order_cache_key(self):
-        """The order depends on the list's revision (moved on in the transaction of every change to what the list
-        shows: sign-ons, names, sections), the language and the grouping options. The revision is read afresh:
-        `self.letter` may have been loaded before the last change. A change committed between this read and the
-        rows' read is stored under the older revision, which later readers no longer ask for."""
-        from letters.models import Letter
-
-        revision = Letter.objects.filter(pk=self.letter.pk).values_list("list_revision", flat=True).first()
-        options = f"{self.source}:{int(self.leads_first)}:{int(self.group_individuals)}"
-        return f"list-order:{self.letter.pk}:{revision}:{self.language}:{options}:{collation.VERSION}"
-
-    def _sorted_ids(self):
-        """Ids in collation order. Only one compact key per row is kept in memory, not the rows."""
-        published = self.published_ids if self.source == "addendum" else set()
-        ids, keys, key = array("q"), [], self._keyer()
-        for pk, override, org_id, org_name, org_sort, kind, is_lead, section_id, names in fast_values(
-                self._listed(), SORT_FIELDS):
-            if published and pk in published:
-                continue
-            # Keyed row by row: keeping the names for one pass over them afterwards would double the memory.
-            keys.append(key(org_id, override, org_name, org_sort, kind, is_lead, section_id, names))
-            ids.append(pk)
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        runs = collation.tie_runs(keys, order)
-        del keys
-        if runs:
-            self._break_ties(order, runs, ids)
-        return array("q", map(ids.__getitem__, order))
-
-    def _keyer(self):
-        """key(org_id, override, org_name, org_sort, kind, is_lead, section_id, names) → a row's primary sort key:
-        its group's bytes, then the ICU primary key of the name it sorts under. The one key of both databases:
-        SQLite's query calls it, PostgreSQL's rows are keyed with it in Python."""
-        display, spelled, primary_key = self._display_names, self._spelled, collation.primary_keyer(self.language)
-        # The group as the key's first bytes; SQLite gives booleans as 0/1, which are the same dict keys.
-        prefix, sections = self._prefixes(), self.sections
-
-        def key(org_id, override, org_name, org_sort, kind, is_lead, section_id, names):
-            # `names` reads "{}" (text) when the letter gives no name of its own: nearly always.
-            if override or org_id in display or (names and names != "{}"):
-                sort_name = spelled(names, override, org_id, org_name, org_sort)[1]
-            else:  # the directory's own name, as on most rows: effective_sort_name's first case, inlined
-                sort_name = org_sort or without_article(org_name)
-            return prefix[kind, is_lead, section_id if section_id in sections else None] + primary_key(sort_name)
-
-        return key
-
-    def _spelled(self, names, override, org_id, org_name, org_sort):
-        """(shown, sort name) of a row: this letter's name in the language → its override → the organisation's
-        name in the language → its canonical name. Callers skip the call for a row with none of the first three."""
-        shown = (names and letter_name(names, self.language)) or override or self._display_names.get(org_id) \
-            or org_name
-        return shown, effective_sort_name(shown, org_name, org_sort)
-
-    def _sorted_by_sqlite(self, fields):
-        """SQLite only: one query that SQLite sorts by our collation key, computed by a Python function that the
-        query calls once per row. Rows stream in order without a second query (PostgreSQL cannot call Python:
-        it gets _alphabetical_ids and a join). Names whose keys tie arrive together and are ordered here."""
-        connection = connections[Signature.objects.db]
-        connection.ensure_connection()
-        connection.connection.create_function("coalition_collation_key", 8, self._keyer(), deterministic=True)
-        queryset = self._listed().annotate(collation_key=Func(
-            "organisation_id", "name_override", "organisation__name", "organisation__sort_name",
-            "organisation__kind", "is_lead", "section_id", "names", function="coalition_collation_key",
-            output_field=BinaryField(),
-        )).order_by("collation_key", "pk")
-        tied, tied_key = [], None
-        for values in fast_values(queryset, ("collation_key", *fields)):
-            if values[0] != tied_key and tied:
-                yield from self._untie(tied)
-                tied = []
-            tied_key = values[0]
-            tied.append(values[1:])
-        yield from self._untie(tied)
-
-    def _untie(self, rows):
-        """Rows (ROW_FIELDS tuples) whose primary keys are equal, by the full key: accents, then case."""
-        if len(rows) < 2:
-            return rows
-
-        def full_key(values):
-            _pk, override, org_id, org_name, org_sort = values[:5]
-            shown, sort_name = self._spelled(values[ROW_FIELDS.index("names")], override, org_id, org_name, org_sort)
-            return collation.sort_key(sort_name, self.language) + (shown,)
-
-        return sorted(rows, key=full_key)
-
-    def _break_ties(self, order, runs, ids):
-        """Names equal but for accents, case or punctuation: order them by the full key (rare, so re-read)."""
-        tied = [ids[i] for start, end in runs for i in order[start:end]]
-        full = {}
-        for start in range(0, len(tied), CHUNK):
-            queryset = self._listed().filter(pk__in=tied[start:start + CHUNK])
-            for pk, override, org_id, org_name, org_sort, *_group, names in fast_values(queryset, SORT_FIELDS):
-                shown, sort_name = self._spelled(names, override, org_id, org_name, org_sort)
-                full[pk] = collation.sort_key(sort_name, self.language) + (shown,)
-        for start, end in runs:
-            order[start:end] = sorted(order[start:end], key=lambda i: full.get(ids[i], ()) + (ids[i],))
+        return self._listed().annotate(_section=self._group_expression()).order_by("_section", *fields)
 
     def _live_rows(self, ids):
         """Full rows from the database: in the order of `ids`, or in the database's order when ids is None."""
@@ -602,74 +418,7 @@ class SignatoryList:
             row.signer_name, row.signer_email = contacts.get(row.signature_id, ("", ""))
 
 
-SORT_FIELDS = ("pk", "name_override", "organisation_id", "organisation__name", "organisation__sort_name",
-               "organisation__kind", "is_lead", "section_id", "names")
-# Timestamps are read as text (see fast_values): Row keeps them as ISO 8601 UTC text.
-ROW_FIELDS = ("pk", "name_override", "organisation_id", "organisation__name", "organisation__sort_name",
-              "organisation__acronym", "organisation__country", "organisation__kind", "organisation__affiliation",
-              "is_lead", Cast("signed_at", CharField()), Cast("confirmed_at", CharField()), "added_after_finalisation",
-              "position", "section_id", "region", "note", "affiliation", "names")
 CONTACT_FIELDS = ("signer_name", "signer_email")
-
-
-def fast_values(queryset, fields, in_order_of=None):
-    """queryset.values_list(*fields), streamed (server-side cursor), without the ORM's per-value converters.
-
-    Why: for 100,000 rows the converters cost more than the query itself, datetimes above all (Django's
-    PostgreSQL time-zone loader is pure Python): that is why timestamps are selected as text. Booleans may come
-    back as 0/1. `in_order_of`: primary keys; the rows come back in that order (ids no longer listed are left
-    out), in one query joined with the array of ids: json_each() on SQLite, unnest() on PostgreSQL.
-    """
-    sql, params = queryset.order_by(*queryset.query.order_by).values_list(*fields).query.sql_with_params()
-    connection = connections[queryset.db]
-    if in_order_of is not None:
-        if connection.vendor == "postgresql":
-            sql = (f'SELECT q.* FROM unnest(%s::bigint[]) WITH ORDINALITY AS o(id, n) JOIN ({sql}) AS q '
-                   f'ON q."pk" = o.id ORDER BY o.n')
-            params = (_ids_text(in_order_of, "{}"), *params)
-        elif connection.vendor == "sqlite":
-            sql = f'SELECT q.* FROM json_each(%s) AS o JOIN ({sql}) AS q ON q."pk" = o.value ORDER BY o.key'
-            params = (_ids_text(in_order_of, "[]"), *params)
-        else:  # pragma: no cover - Coalition runs on SQLite and PostgreSQL
-            raise NotImplementedError(connection.vendor)
-    yield from _stream(connection, sql, params)
-
-
-def _ids_text(ids, brackets):
-    """"{1,2,3}" (a PostgreSQL array) or "[1,2,3]" (JSON), one parameter however many ids, built in pieces:
-    a list of 100,000 ints, or their adaptation one by one, would cost more memory than the export itself."""
-    text = io.StringIO()
-    text.write(brackets[0])
-    for start in range(0, len(ids), CHUNK):
-        text.write(("," if start else "") + ",".join(map(str, ids[start:start + CHUNK])))
-    text.write(brackets[1])
-    return text.getvalue()
-
-
-def _stream(connection, sql, params):
-    if connection.vendor != "postgresql":
-        with connection.chunked_cursor() as cursor:
-            cursor.execute(sql, params)
-            while chunk := cursor.fetchmany(FETCH):
-                yield from chunk
-        return
-    # PostgreSQL plans a cursor for its first 10% of rows. With stale statistics (right after a big import)
-    # that picks a nested loop comparing every id with every row: quadratic. We read every row, so plan for
-    # all of them, and let the sort by position stay in memory (100,000 rows spill to disk with the default
-    # 4 MB). SET LOCAL needs the transaction (read-only here; on SQLite it would take the write lock).
-    with transaction.atomic(using=connection.alias):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0; SET LOCAL work_mem = '64MB'")
-        with connection.chunked_cursor() as cursor:
-            cursor.execute(sql, params)
-            while chunk := cursor.fetchmany(FETCH):
-                yield from chunk
-
-
-def utc_text(value):
-    """ "2026-11-24T05:40:02Z" from a timestamp read as text: SQLite stores "2026-11-24 05:40:02.436990" (UTC),
-    PostgreSQL prints "2026-11-24 05:40:02.43699+00" (Django sets the session time zone to UTC)."""
-    return f"{value[:10]}T{value[11:19]}Z" if value else None
 
 
 def final_snapshot(letter, language):

@@ -4,7 +4,7 @@ CLDR collation charts show them; the project's own rules (quotes ignored, articl
 import pytest
 from django.db import connection
 
-from letters import collation, exports
+from letters import collation, ordering
 from letters.exports import SignatoryList
 from letters.models import Signature
 
@@ -64,7 +64,7 @@ def test_the_list_export_orders_each_language_as_its_sort_keys_say(letter, sign,
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite sorts in its query: no order is kept (PostgreSQL only)")
 def test_a_long_lists_order_is_reused_until_the_list_changes(letter, sign, monkeypatch):
-    monkeypatch.setattr(exports, "ORDER_CACHE_MIN_ROWS", 3)
+    monkeypatch.setattr(ordering, "ORDER_CACHE_MIN_ROWS", 3)
     for name in ["Charlie Network", "Alpha Forum", "Bravo Centre"]:
         sign(name)
     letter.refresh_from_db()
@@ -76,7 +76,7 @@ def test_a_long_lists_order_is_reused_until_the_list_changes(letter, sign, monke
     assert first == again == ["Alpha Forum", "Bravo Centre", "Charlie Network"] and sorted_calls == []
 
     monkeypatch.undo()
-    monkeypatch.setattr(exports, "ORDER_CACHE_MIN_ROWS", 3)
+    monkeypatch.setattr(ordering, "ORDER_CACHE_MIN_ROWS", 3)
     sign("Aardvark Alliance")  # a change moves the list's revision on: the cached order is not used
     letter.refresh_from_db()
     after = [row.name for row in SignatoryList(letter, "en", reuse_order=True).rows()]

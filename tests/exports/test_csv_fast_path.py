@@ -14,7 +14,8 @@ import random
 import pytest
 
 from letters import collation
-from letters.exports import SORT_FIELDS, Row, SignatoryList, effective_sort_name, fast_values, letter_name
+from letters.exports import Row, SignatoryList
+from letters.ordering import SORT_FIELDS, effective_sort_name, fast_values, letter_name
 from letters.models import Organisation
 from letters.resources import iter_csv, signatory_resource
 from tests.security.corpus import HIDDEN_FORMULAS, HOSTILE
