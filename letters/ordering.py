@@ -15,6 +15,7 @@ export after a change pays for the sort and the next ones do not.
 import io
 import json
 from array import array
+from itertools import chain
 
 from django.core.cache import cache
 from django.db import connections, transaction
@@ -252,7 +253,7 @@ def fast_values(queryset, fields, in_order_of=None):
             params = (_ids_text(in_order_of, "[]"), *params)
         else:  # pragma: no cover - Coalition runs on SQLite and PostgreSQL
             raise NotImplementedError(connection.vendor)
-    yield from _stream(connection, sql, params)
+    return _stream(connection, sql, params)
 
 
 def _ids_text(ids, brackets):
@@ -267,8 +268,8 @@ def _ids_text(ids, brackets):
 
 
 def _stream(connection, sql, params):
-    for batch in _batches(connection, sql, params):
-        yield from batch
+    # chain.from_iterable passes the rows on in C: a generator per row (two, with fast_values') cost ~5 % of an export.
+    return chain.from_iterable(_batches(connection, sql, params))
 
 
 def _batches(connection, sql, params):
