@@ -8,7 +8,7 @@ admin, CLI, public page) renders from `SignatoryList.rows()`; `signatory_rows()`
 
 How 100,000 rows stay fast and small (rows stream; nothing holds the whole list):
 - alphabetical order is ordering.py's (ICU collation keys): SQLite sorts by them in the rows' own query; on
-  PostgreSQL the sorted ids come first (from the shared cache, stored keys or a keying pass), then one query
+  PostgreSQL the sorted ids come first (from the shared cache or a keying pass), then one query
   reads the full rows joined with them;
 - date signed and manual order are plain columns: the database sorts, in one query.
 

@@ -1,7 +1,7 @@
 """Alphabetical order of a letter's list: ICU collation keys (collation.py) applied to the name each row shows.
 
 The name a row sorts under: this letter's name for it in the language → its override → the organisation's name in
-that language → its canonical name, with a leading article dropped unless the organisation keeps it. Three ways to
+that language → its canonical name, with a leading article dropped unless the organisation keeps it. Two ways to
 get there, one order:
 - SQLite: one query that SQLite sorts by our key function, which it calls once per row;
 - PostgreSQL: one query reads what the order needs, and Python keys and sorts the rows (one compact key per row);
