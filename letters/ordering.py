@@ -28,9 +28,11 @@ from letters.text import LEADING_ARTICLES
 
 ORGANISATION, INDIVIDUAL = Organisation.Kind.ORGANISATION.value, Organisation.Kind.INDIVIDUAL.value
 CHUNK = 2000
-# Rows per round trip to the database (a server-side cursor on PostgreSQL): under 0.5 MB at a time. Fewer rows alive
-# at once also means fewer garbage-collector passes over them: 2,000 cost more CPU in those than in the round trips.
-FETCH = 500
+# Rows per round trip to the database (a server-side cursor on PostgreSQL), about 2 MB at a time. Measured for the
+# CSV download of 100,000 rows (A/B, interleaved): 2,000 costs 6-9 % less CPU than 500 (fewer round trips); 5,000
+# saves a little more but holds ~7 MB more, too close to the 30 MB limit. The garbage collector is no factor: rows die
+# young (6-7 gen-0 passes per export, no full one).
+FETCH = 2000
 # Sorting 100,000 names costs about 0.3 s of CPU; a list that long keeps its order in the shared cache, per revision.
 ORDER_CACHE_MIN_ROWS = 5000
 ORDER_CACHE_SECONDS = 24 * 3600

@@ -35,6 +35,7 @@ BIN = _postgres_bin()
 
 pytestmark = [
     pytest.mark.postgres,
+    pytest.mark.serial,
     pytest.mark.skipif(BIN is None, reason="needs the PostgreSQL server binaries (initdb, pg_ctl) to run a private cluster"),
     pytest.mark.skipif(os.name != "posix", reason="needs POSIX processes and signals"),
 ]

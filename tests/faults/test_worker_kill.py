@@ -13,7 +13,10 @@ import pytest
 
 from tests.faults.helpers import WORKER, Mailbox, Process, agent, app_env, manage, wait_for
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals (kill -9)")
+pytestmark = [
+    pytest.mark.serial,
+    pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals (kill -9)"),
+]
 
 EMAILS = 4
 KILLED_AT = 2  # the second email of the batch: one is done, one is mid-way, two are still to go

@@ -28,7 +28,11 @@ import pytest
 
 from tests.faults.helpers import PYTHON, ROOT, WORKER, Mailbox, Process, free_port, wait_for
 
-pytestmark = [pytest.mark.postgres, pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.serial,
+    pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals"),
+]
 
 PGURL = os.environ.get("REPLICA_PGURL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 REDIS = ("127.0.0.1", 6379)
