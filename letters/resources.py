@@ -21,6 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from letters.countries import lookup_country
 from letters.models import Organisation
 from letters.services.directory import record_change, record_state
+from letters.xlsx_rows import InlineRows
 # The guard lives in letters/text.py; FORMULA_STARTS and neutralise stay importable from here.
 from letters.text import (  # noqa: F401
     FORMULA_STARTS, clean_text, export_cell, neutralise, normalise_name, plain_cells,
@@ -211,30 +212,41 @@ def write_xlsx(signatory_list, stream, progress=None):
         "strings_to_numbers": False,
     })
     sheet = workbook.add_worksheet(_sheet_title(signatory_list.letter.slug))
-    write_string, write_number = sheet.write_string, sheet.write_number
     for column, header in enumerate(resource.get_export_headers()):
-        write_string(0, column, _xlsx_cell(str(header)))
+        sheet.write_string(0, column, _xlsx_cell(str(header)))
     values = resource.values
-    # XlsxWriter's public write_* methods first pass each call through a decorator that accepts "A1" notation:
-    # about 0.3 s of CPU per 100,000 rows. Its undecorated methods (requirements.txt pins XlsxWriter) take
-    # the same arguments and do the same checks; the public ones stay in use if a version lacks them.
-    write_string = getattr(sheet, "_write_string", sheet.write_string)
-    write_number = getattr(sheet, "_write_number", sheet.write_number)
+    # Plain rows (nearly all) are written as XlsxWriter would write them, without its per-cell calls (xlsx_rows.py:
+    # 6 s → 2 s for 100,000 rows); the others, and every row if XlsxWriter's internals changed, go through it.
+    inline = InlineRows.for_sheet(sheet, len(resource.get_export_fields()))
     for number, row in enumerate(signatory_list.rows(cleaned=False), start=1):  # values() cleans each cell
         cells = values(row)
-        # The first cell is the position (a number); the others are text that values() has cleaned and
-        # neutralised. One check for the whole row keeps this writer safe on its own without re-cleaning each
-        # cell: a row that fails it (or holds anything but text) is re-checked cell by cell.
-        if cells[0].__class__ is not int or not plain_cells(cells[1:]):
-            _write_cells_checked(sheet, number, cells)
-        else:
-            write_number(number, 0, cells[0])
-            for column, value in enumerate(cells[1:], start=1):
-                if value:  # an empty cell is left out of the file, as XlsxWriter does for write_blank
-                    write_string(number, column, value)
+        if inline is None or not inline.add(number, cells):
+            inline and inline.flush()
+            _write_row(sheet, number, cells)
+            inline and inline.written_by_xlsxwriter(number)
         if progress is not None and number % 5000 == 0:
             progress(number)
+    inline and inline.close()
     workbook.close()
+
+
+def _write_row(sheet, number, cells):
+    """One row through XlsxWriter. The first cell is the position (a number); the others are text that values()
+    has cleaned and neutralised. One check for the whole row keeps this writer safe on its own without re-cleaning
+    each cell: a row that fails it (or holds anything but text) is re-checked cell by cell."""
+    if cells[0].__class__ is not int or not plain_cells(cells[1:]):
+        _write_cells_checked(sheet, number, cells)
+        return
+    sheet.write_number(number, 0, cells[0])
+    for column, value in enumerate(cells[1:], start=1):
+        if value:  # an empty cell is left out of the file, as XlsxWriter does for write_blank
+            sheet.write_string(number, column, _not_markup(value))
+
+
+def _not_markup(value):
+    """XlsxWriter writes a string reading "<r>…</r>" into the sheet as raw XML (a rich string): such a cell could
+    close itself and open a formula. Marked like a neutralised formula, it is written as text."""
+    return "'" + value if value.startswith("<r>") and value.endswith("</r>") else value
 
 
 def _write_cells_checked(sheet, number, cells):
@@ -259,7 +271,7 @@ def _sheet_title(slug):
 def _xlsx_cell(value):
     # Cells arrive cleaned and neutralised (values()). Removing what XLSX cannot store and neutralising again
     # keeps this writer safe on its own: removing a character must never be the last step before the file.
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
+    return _not_markup(neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))) if isinstance(value, str) else value
 
 
 def _text_revision(signatory_list):
