@@ -58,8 +58,10 @@ class SignatoryResource(resources.Resource):
         with translation.override(language):
             self._kinds = {kind.value: str(kind.label) for kind in Organisation.Kind}
             self._yes = gettext("yes")
-        # The text fields of a Row that values() prints, in the order it unpacks them (contacts last).
+        # The text fields of a Row that values() prints, in the order it unpacks them (contacts last), and the
+        # columns _cells puts them in.
         self._texts = attrgetter(*self.TEXT_FIELDS, *(self.CONTACT_FIELDS if include_contacts else ()))
+        self._text_columns = (1, 2, 3, 4, 6, 11, 12, 13, *((14, 15) if include_contacts else ()))
 
     @classmethod
     def get_display_name(cls):
@@ -140,6 +142,30 @@ class SignatoryResource(resources.Resource):
         return "".join(line + "\r\n" if _plain_csv(line, width - 1) else _csv_line(self.values(row))
                        for line, row in zip(lines, rows))
 
+    def csv_text_of_cells(self, batch):
+        """csv_text for cell lists from SignatoryList.cells() (uncleaned, as _cells makes them): the same text."""
+        for cells in batch:
+            cells[0] = str(cells[0])
+        try:
+            lines = [",".join(cells) for cells in batch]
+        except TypeError:  # a cell that is not text (None in an older row)
+            return "".join(_csv_line(self.checked(cells)) for cells in batch)
+        width = len(self.get_export_fields())
+        if lines and _plain_csv(",".join(lines), len(lines) * width - 1):
+            return "\r\n".join(lines) + "\r\n"
+        return "".join(line + "\r\n" if _plain_csv(line, width - 1) else _csv_line(self.checked(cells))
+                       for line, cells in zip(lines, batch))
+
+    def checked(self, cells):
+        """What values() returns for the row of these cells: its text cells cleaned, then neutralised, unless they
+        are all plain already (the position, kind, lead, dates and after-publication cells are ours)."""
+        columns = self._text_columns
+        texts = [cells[column] for column in columns]
+        if not plain_cells(texts):
+            for column, text in zip(columns, texts):
+                cells[column] = export_cell(text)
+        return cells
+
     def _raw_values(self, row):
         values = [
             row.position, row.name, row.acronym, row.country_name, row.country, row.kind, row.affiliation,
@@ -168,11 +194,18 @@ def iter_csv(signatory_list, bom=False):
     """
     resource = signatory_resource(signatory_list)
     head = ("\ufeff" if bom else "") + _csv_line(resource.get_export_headers())
-    rows = signatory_list.rows(cleaned=False)  # csv_text cleans and neutralises each cell
-    # Small batches: rows still held when the garbage collector runs are promoted and traversed again later.
-    while batch := list(islice(rows, 500)):
-        yield head + resource.csv_text(batch)
-        head = ""
+    # A live list comes as cells straight from the database (SignatoryList.cells: no Row objects); a finalised one
+    # or a preview as rows. Either way csv_text* cleans and neutralises each cell as values() does.
+    batches = signatory_list.cells(resource._kinds, resource._yes)
+    if batches is not None:
+        for batch in batches:
+            yield head + resource.csv_text_of_cells(batch)
+            head = ""
+    else:
+        rows = signatory_list.rows(cleaned=False)
+        while batch := list(islice(rows, 500)):
+            yield head + resource.csv_text(batch)
+            head = ""
     if head:
         yield head
 
