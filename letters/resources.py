@@ -136,11 +136,7 @@ class SignatoryResource(resources.Resource):
             lines = [",".join(cells(row, texts(row), str(row.position))) for row in rows]
         except TypeError:  # a cell that is not text (None in an older row): values() and csv.writer for each
             return "".join(_csv_line(self.values(row)) for row in rows)
-        width = len(self.get_export_fields())
-        if lines and _plain_csv(",".join(lines), len(lines) * width - 1):
-            return "\r\n".join(lines) + "\r\n"
-        return "".join(line + "\r\n" if _plain_csv(line, width - 1) else _csv_line(self.values(row))
-                       for line, row in zip(lines, rows))
+        return self._csv_lines(lines, rows, self.values)
 
     def csv_text_of_cells(self, batch):
         """csv_text for cell lists from SignatoryList.cells() (uncleaned, as _cells makes them): the same text."""
@@ -150,11 +146,16 @@ class SignatoryResource(resources.Resource):
             lines = [",".join(cells) for cells in batch]
         except TypeError:  # a cell that is not text (None in an older row)
             return "".join(_csv_line(self.checked(cells)) for cells in batch)
+        return self._csv_lines(lines, batch, self.checked)
+
+    def _csv_lines(self, lines, items, cells_of):
+        """`lines` (cells joined by commas, one per item) as csv.writer writes them: as they are when every cell is
+        plain, else through cells_of(item) (values() or checked()) and csv.writer for each line that is not."""
         width = len(self.get_export_fields())
         if lines and _plain_csv(",".join(lines), len(lines) * width - 1):
             return "\r\n".join(lines) + "\r\n"
-        return "".join(line + "\r\n" if _plain_csv(line, width - 1) else _csv_line(self.checked(cells))
-                       for line, cells in zip(lines, batch))
+        return "".join(line + "\r\n" if _plain_csv(line, width - 1) else _csv_line(cells_of(item))
+                       for line, item in zip(lines, items))
 
     def checked(self, cells):
         """What values() returns for the row of these cells: its text cells cleaned, then neutralised, unless they
