@@ -19,7 +19,6 @@ Needs PostgreSQL on 127.0.0.1:5432 (user postgres, or PGURL=…); Redis on 127.0
 import argparse
 import os
 import sys
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,27 +86,12 @@ def report(results, sizes, args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--max-requests", type=int, default=20000)
-    parser.add_argument("--sizes", default="10,100000")
+    bs.server_arguments(parser, "10,100000")
     parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds; the least app CPU is kept")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     configure()
-    warnings.filterwarnings("ignore", "No directory at")  # static files are not collected for the bench
-
-    server, results = None, {}
-    try:
-        bp.create_database()
-        os.environ.update(bp.SERVER_ENV)
-        import django
-
-        django.setup()
-        slugs = bs.seed(sizes)
-        port = bp.free_port()
-        server = bp.start_server(port, args.workers)
+    with bs.seeded_server(sizes, args.workers) as (server, port, slugs):
         run = dict(clients=args.clients, seconds=args.seconds, max_requests=args.max_requests)
         largest = slugs[max(sizes)]
         paths = {"hello view": "/bench/hello",
@@ -117,9 +101,6 @@ def main():
             f"letter detail {max(sizes):,}": f"/api/v1/letters/{largest}/",
             f"list (1000) {max(sizes):,}": f"/api/v1/letters/{largest}/signatories"}, run, 1))
         report(results, sizes, args)
-    finally:
-        bp.shutdown(server)
-        bs.redis_available()  # flushes the bench's Redis database again
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,20 +147,21 @@ def signon_fields(number):
             "message": "", "reference": ""}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def server_arguments(parser, sizes):
+    """The options of a bench that loads gunicorn (this one and bench_api.py)."""
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--max-requests", type=int, default=20000)
-    parser.add_argument("--sizes", default="10,10000,100000")
-    parser.add_argument("--no-exports", action="store_true", help="skip bench_scale_exports.py")
-    args = parser.parse_args()
-    sizes = [int(size) for size in args.sizes.split(",")]
-    configure()
-    warnings.filterwarnings("ignore", "No directory at")  # static files are not collected for the bench
+    parser.add_argument("--sizes", default=sizes)
 
-    server, results = None, {}
+
+@contextmanager
+def seeded_server(sizes, workers):
+    """A fresh bench database (configure() names it) seeded with letters of `sizes` approved signatures, and
+    gunicorn on it: yields (server, port, slugs); then stops the server and flushes the bench's Redis database."""
+    warnings.filterwarnings("ignore", "No directory at")  # static files are not collected for the bench
+    server = None
     try:
         bp.create_database()
         os.environ.update(bp.SERVER_ENV)
@@ -168,7 +170,22 @@ def main():
         django.setup()
         slugs = seed(sizes)
         port = bp.free_port()
-        server = bp.start_server(port, args.workers)
+        server = bp.start_server(port, workers)
+        yield server, port, slugs
+    finally:
+        bp.shutdown(server)
+        redis_available()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    server_arguments(parser, "10,10000,100000")
+    parser.add_argument("--no-exports", action="store_true", help="skip bench_scale_exports.py")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    configure()
+    with seeded_server(sizes, args.workers) as (server, port, slugs):
+        results = {}
         run = dict(clients=args.clients, seconds=args.seconds, max_requests=args.max_requests)
         results["hello view"] = {**bp.bench_get(server, port, "/bench/hello", **run), **in_process("/bench/hello")}
         results["/healthz"] = {**bp.bench_get(server, port, "/healthz", **run), **in_process("/healthz")}
@@ -188,9 +205,6 @@ def main():
             measured.update(in_process(f"/en/letters/{bp.SLUG}/", "post", signon_fields(clients)))
             signons[clients] = measured
         report(results, signons, sizes, args)
-    finally:
-        bp.shutdown(server)
-        redis_available()  # flushes the bench's Redis database again
     exports = ROOT / "bench/bench_scale_exports.py"
     if exports.exists() and not args.no_exports:
         # Its own PostgreSQL database (kept between runs: seeding 100,000 rows takes a while); the scale one is gone.

@@ -11,12 +11,17 @@ from letters.models.letters import version_language
 INTERFACE_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
-class LetterSitemap(Sitemap):
+class MultilingualSitemap(Sitemap):
+    """Each address in every interface language, with hreflang alternates."""
+
     i18n = True
     alternates = True
     # x-default is the unprefixed address, which LocaleMiddleware sends on to the reader's language.
     x_default = True
     changefreq = "daily"
+
+
+class LetterSitemap(MultilingualSitemap):
 
     def items(self):
         return Letter.objects.public().prefetch_related("versions").order_by("pk")
@@ -35,11 +40,7 @@ class LetterSitemap(Sitemap):
         return max([letter.updated_at, *(version.updated_at for version in letter.versions.all())])
 
 
-class HomeSitemap(Sitemap):
-    i18n = True
-    alternates = True
-    x_default = True
-    changefreq = "daily"
+class HomeSitemap(MultilingualSitemap):
 
     def items(self):
         return ["public:home"]

@@ -11,7 +11,6 @@ Needs nginx (scripts/ensure-system-deps installs Debian's), Redis on 127.0.0.1:6
 127.0.0.1:5432 (user postgres, or REPLICA_PGURL); skipped, saying which is missing, when one of them is not there.
 """
 
-import json
 import os
 import re
 import shutil
