@@ -77,11 +77,10 @@ def measure_reference(tree, layout):
 
 
 def measure_current(redis, state, layout):
-    if state == "cold":
-        redis and redis.flushdb()
-    else:
-        bench_exports.measure(SIZE, layout, LANGUAGE, False, "alphabetical")  # puts the order in the cache
-    return bench_exports.measure(SIZE, layout, LANGUAGE, False, "alphabetical")["cpu"]
+    bench_scale_exports.prepare(state, redis, SIZE, layout, LANGUAGE, primed=False)
+    cpu = bench_exports.measure(SIZE, layout, LANGUAGE, False, "alphabetical")["cpu"]
+    bench_scale_exports.settle(state)
+    return cpu
 
 
 def main():
@@ -95,7 +94,7 @@ def main():
     bench_exports.setup_django()
     bench_exports.ensure_data(SIZE)
     redis = bench_scale_exports.shared_cache()
-    states = ("cold", "warm") if redis else ("cold",)
+    states = bench_scale_exports.states(redis)
     workdir = Path(tempfile.mkdtemp(prefix="coalition-reference-"))
     tree = reference_tree(args.reference, workdir)
     figures = {(layout, name): [] for layout in args.layouts for name in ("reference", *states)}

@@ -372,6 +372,24 @@ class MergeRecordAdmin(admin.ModelAdmin):
     readonly_fields = ["kept", "removed_name", "removed_id", "moved_signatures", "details", "by", "at"]
 
 
+@admin.register(models.SortKey)
+class SortKeyAdmin(admin.ModelAdmin):
+    """Stored collation keys (models/sortkeys.py): readable for checking, never edited here. Deleting them is safe:
+    the next export keys those names again."""
+
+    list_display = ["signature_id", "language", "collation", "name_version"]
+    list_filter = ["language", "collation"]
+    fields = ["signature_id", "language", "collation", "name_version"]
+    readonly_fields = fields
+    show_full_result_count = False  # one row per name and language: counting them all is not worth a page view
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.Throttle)
 class ThrottleAdmin(admin.ModelAdmin):
     list_display = ["key", "tokens", "updated_at"]

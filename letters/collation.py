@@ -26,7 +26,9 @@ from operator import eq
 
 import icu
 
-# Part of every cached order's key: an upgraded ICU (or a change to the rules here) may order names differently.
+# Part of every cached order's key and of every stored name key (models/sortkeys.py): an upgraded ICU may order
+# names differently. Bump the number after it when the rules here or the choice of the name a row sorts under
+# (ordering.effective_sort_name, without_article, text.LEADING_ARTICLES) change: stored keys then stop matching.
 VERSION = f"icu{icu.ICU_VERSION}-1"
 
 IGNORED = "'’‘‛‚`´\"“”„‟«»‹›¿¡"

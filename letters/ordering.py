@@ -4,8 +4,9 @@ The name a row sorts under: this letter's name for it in the language → its ov
 that language → its canonical name, with a leading article dropped unless the organisation keeps it. Two ways to
 get there, one order:
 - SQLite: one query that SQLite sorts by our key function, which it calls once per row;
-- PostgreSQL: one query reads what the order needs, and Python keys and sorts the rows (one compact key per row);
-  a second query then reads the full rows joined with the sorted ids.
+- PostgreSQL: one query reads each row's group and the stored collation key of its name (models/sortkeys.py;
+  names without a current key are keyed here and their keys stored), and Python sorts the rows (one compact key per
+  row); a second query then reads the full rows joined with the sorted ids.
 Names whose primary keys tie (equal but for accents, case or punctuation) are then ordered by the full key.
 
 The order of a long list is kept in the shared cache per list revision (`_alphabetical_ids`), so the first
@@ -16,14 +17,15 @@ import io
 import json
 from array import array
 from itertools import chain
+from operator import itemgetter
 
 from django.core.cache import cache
 from django.db import connections, transaction
-from django.db.models import BinaryField, Case, CharField, Func, Value, When
+from django.db.models import BinaryField, Case, CharField, F, FilteredRelation, Func, Q, Value, When
 from django.db.models.functions import Cast
 
 from letters import collation
-from letters.models import Organisation, Signature
+from letters.models import Organisation, Signature, SortKey
 from letters.text import LEADING_ARTICLES
 
 ORGANISATION, INDIVIDUAL = Organisation.Kind.ORGANISATION.value, Organisation.Kind.INDIVIDUAL.value
@@ -33,9 +35,11 @@ CHUNK = 2000
 # saves a little more but holds ~7 MB more, too close to the 30 MB limit. The garbage collector is no factor: rows die
 # young (6-7 gen-0 passes per export, no full one).
 FETCH = 2000
-# Sorting 100,000 names costs about 0.3 s of CPU; a list that long keeps its order in the shared cache, per revision.
+# Sorting 100,000 names costs about 0.15 s of CPU with their keys stored (0.45 s keying them): a list that long keeps
+# its order in the shared cache, per revision.
 ORDER_CACHE_MIN_ROWS = 5000
 ORDER_CACHE_SECONDS = 24 * 3600
+FIRST, SECOND = itemgetter(0), itemgetter(1)
 
 
 def letter_name(names, language):
@@ -121,21 +125,14 @@ class AlphabeticalOrder:
         return f"list-order:{self.letter.pk}:{revision}:{self.language}:{options}:{collation.VERSION}"
 
     def _sorted_ids(self):
-        """Ids in collation order (PostgreSQL). Only one compact key per row is kept in memory, not the rows.
+        """Ids in collation order (PostgreSQL): the keys stored for the names (models/sortkeys.py), the missing ones
+        computed and stored, then sorted. Only one compact key per row is kept in memory, not the rows.
 
-        Tried and dropped, as they cost more CPU in all than they saved: PostgreSQL sorting by keys stored per
-        sign-on and language (checking they are current, joining and sorting them took the database ~0.7 s for
-        100,000 names, against ~0.4 s of keying here), and keying in batches by C loops (10 % less here, more in
-        the database, which had to flag the rows with names of their own)."""
-        published = self.published_ids if self.source == "addendum" else set()
-        ids, keys, key = array("q"), [], self._keyer()
-        for pk, override, org_id, org_name, org_sort, kind, is_lead, section_id, names in fast_values(
-                self._listed(), SORT_FIELDS):
-            if published and pk in published:
-                continue
-            # Keyed row by row: keeping the names for one pass over them afterwards would double the memory.
-            keys.append(key(org_id, override, org_name, org_sort, kind, is_lead, section_id, names))
-            ids.append(pk)
+        Tried and dropped, as they cost more CPU in all than they saved: PostgreSQL checking in SQL that stored keys
+        were current and sorting by them (~0.7 s of the database's CPU for 100,000 names; the name version makes the
+        check one comparison, and Python sorts), and keying in batches by C loops (10 % less here, more in the
+        database, which had to flag the rows with names of their own)."""
+        ids, keys = self._current_keys()
         order = sorted(range(len(keys)), key=keys.__getitem__)
         runs = collation.tie_runs(keys, order)
         del keys
@@ -143,21 +140,67 @@ class AlphabeticalOrder:
             self._break_ties(order, runs, ids)
         return array("q", map(ids.__getitem__, order))
 
+    def _current_keys(self):
+        """(ids, keys) of the listed rows (see _stored_keys), the keys that were missing now stored."""
+        ids, keys, (missing_ids, versions, positions) = self._stored_keys()
+        if missing_ids:  # stored without the group's two bytes: the group is read afresh each time
+            SortKey.objects.using(self._listed().db).store(self.language, collation.VERSION, missing_ids, versions,
+                                                           [keys[position] for position in positions], skip=2)
+        return ids, keys
+
+    def _stored_keys(self):
+        """(ids, keys, missing) of the listed rows, in one query. keys[i] is the row's primary sort key: its group's
+        bytes (as _prefixes gives them), then the stored key of its name. Where no current key is stored, the query
+        also gives what the name is made of: keys[i] is then computed here, and `missing` holds the row's id,
+        name version and position (three arrays: 24 bytes a row, where tuples took 100), to store it. The rows pass
+        in batches through C (itemgetter): no Python runs for a row whose key is stored."""
+        published = self.published_ids if self.source == "addendum" else set()
+        current = Q(sort_keys__language=self.language, sort_keys__collation=collation.VERSION,
+                    sort_keys__name_version=F("name_version"))
+        queryset = self._listed().annotate(stored=FilteredRelation("sort_keys", condition=current),
+                                           group=self._group_expression())
+        unless_stored = [Case(When(stored__key__isnull=True, then=F(field)), default=None)
+                         for field in (*NAME_FIELDS, "name_version")]
+        name_key, ids, keys, missing = self._name_keyer(), array("q"), [], (array("q"), array("q"), array("q"))
+        for batch in fast_batches(queryset, ("pk", GroupedKey("group", "stored__key"), *unless_stored, "group")):
+            if published:
+                batch = [row for row in batch if row[0] not in published]
+            if not batch:
+                continue
+            batch_keys = list(map(SECOND, batch))
+            if None in batch_keys:
+                for i in [i for i, key in enumerate(batch_keys) if key is None]:
+                    pk, _key, *names, version, group = batch[i]
+                    batch_keys[i] = group.to_bytes(2, "big") + name_key(*names)
+                    for values, value in zip(missing, (pk, version, len(keys) + i)):
+                        values.append(value)
+            ids.extend(map(FIRST, batch))
+            keys.extend(batch_keys)
+        return ids, keys, missing
+
+    def _name_keyer(self):
+        """key(*NAME_FIELDS) → the ICU primary key of the name a row sorts under."""
+        display, spelled, primary_key = self._display_names, self._spelled, collation.primary_keyer(self.language)
+
+        def name_key(override, org_id, org_name, org_sort, names):
+            # `names` reads "{}" (text) when the letter gives no name of its own: nearly always.
+            if override or org_id in display or (names and names != "{}"):
+                return primary_key(spelled(names, override, org_id, org_name, org_sort)[1])
+            # the directory's own name, as on most rows: effective_sort_name's first case, inlined
+            return primary_key(org_sort or without_article(org_name))
+
+        return name_key
+
     def _keyer(self):
         """key(org_id, override, org_name, org_sort, kind, is_lead, section_id, names) → a row's primary sort key:
-        its group's bytes (as _section numbers groups), then the ICU primary key of the name it sorts under. The one
-        key of both databases: SQLite's query calls it, PostgreSQL's rows are keyed with it in Python."""
-        display, spelled, primary_key = self._display_names, self._spelled, collation.primary_keyer(self.language)
+        its group's bytes (as _section numbers groups), then the name's key. SQLite's export query calls it."""
+        name_key = self._name_keyer()
         # The group as the key's first bytes; SQLite gives booleans as 0/1, which are the same dict keys.
         prefix, sections = self._prefixes(), self.sections
 
         def key(org_id, override, org_name, org_sort, kind, is_lead, section_id, names):
-            # `names` reads "{}" (text) when the letter gives no name of its own: nearly always.
-            if override or org_id in display or (names and names != "{}"):
-                sort_name = spelled(names, override, org_id, org_name, org_sort)[1]
-            else:  # the directory's own name, as on most rows: effective_sort_name's first case, inlined
-                sort_name = org_sort or without_article(org_name)
-            return prefix[kind, is_lead, section_id if section_id in sections else None] + primary_key(sort_name)
+            group = prefix[kind, is_lead, section_id if section_id in sections else None]
+            return group + name_key(override, org_id, org_name, org_sort, names)
 
         return key
 
@@ -226,6 +269,8 @@ class AlphabeticalOrder:
             order[start:end] = sorted(order[start:end], key=lambda i: full.get(ids[i], ()) + (ids[i],))
 
 
+# What the name a row sorts under is made of, in the order _name_keyer's key takes them.
+NAME_FIELDS = ("name_override", "organisation_id", "organisation__name", "organisation__sort_name", "names")
 SORT_FIELDS = ("pk", "name_override", "organisation_id", "organisation__name", "organisation__sort_name",
                "organisation__kind", "is_lead", "section_id", "names")
 # Timestamps are read as text (see fast_values): Row keeps them as ISO 8601 UTC text.
@@ -233,6 +278,32 @@ ROW_FIELDS = ("pk", "name_override", "organisation_id", "organisation__name", "o
               "organisation__acronym", "organisation__country", "organisation__kind", "organisation__affiliation",
               "is_lead", Cast("signed_at", CharField()), Cast("confirmed_at", CharField()), "added_after_finalisation",
               "position", "section_id", "region", "note", "affiliation", "names")
+
+
+def store_keys(letter):
+    """Key and store the names of `letter`'s list in each of its languages (PostgreSQL; SQLite stores none).
+
+    The worker runs it after a big import (tasks.key_names), so that the first alphabetical export or page of the
+    list reads stored keys instead of keying every name while someone waits. Returns the languages keyed."""
+    from letters.exports import SignatoryList
+
+    if connections[Signature.objects.db].vendor != "postgresql":
+        return []
+    languages = list(letter.versions.order_by("language").values_list("language", flat=True))
+    for language in languages:
+        SignatoryList(letter, language, source="live")._current_keys()
+    return languages
+
+
+class GroupedKey(Func):
+    """The group's number as two big-endian bytes (what _prefixes gives, for numbers under 32,768) followed by a
+    stored key: NULL where no key is stored. PostgreSQL."""
+
+    output_field = BinaryField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (group, group_params), (key, key_params) = map(compiler.compile, self.get_source_expressions())
+        return f"(int2send(CAST({group} AS smallint)) || {key})", (*group_params, *key_params)
 
 
 def fast_values(queryset, fields, in_order_of=None):
@@ -256,6 +327,13 @@ def fast_values(queryset, fields, in_order_of=None):
         else:  # pragma: no cover - Coalition runs on SQLite and PostgreSQL
             raise NotImplementedError(connection.vendor)
     return _stream(connection, sql, params)
+
+
+def fast_batches(queryset, fields):
+    """fast_values() in lists of up to FETCH rows, for callers that handle a batch at a time in C."""
+    sql, params = queryset.order_by(*queryset.query.order_by).values_list(*fields).query.sql_with_params()
+    connection = connections[queryset.db]
+    return _batches(connection, sql, params)
 
 
 def _ids_text(ids, brackets):

@@ -25,6 +25,23 @@ def send_outbox():
 
 
 @task()
+def key_names(letter_id):
+    """Store the collation keys of a letter's names (after a big import: see ordering.store_keys)."""
+    from letters.models import Letter
+    from letters.ordering import store_keys
+
+    letter = Letter.objects.filter(pk=letter_id).first()
+    return store_keys(letter) if letter else None
+
+
+def enqueue_key_names(letter_id):
+    try:
+        key_names.enqueue(letter_id)
+    except Exception:  # noqa: BLE001 - only a head start: the first export keys the names itself
+        logger.exception("could not enqueue key_names for letter %s", letter_id)
+
+
+@task()
 def run_export(job_id):
     """Write one background export (letters.models.ExportJob) and store the file in its row."""
     return write_export(job_id)

@@ -7,6 +7,7 @@ from .revisions import LetterVersionRevision
 from .sections import Section
 from .outreach import EmailSuppression, Invitation, MergeRecord, OutgoingEmail, Throttle
 from .signatures import Signature, SignatureEvent, batched_list_changes, list_changed
+from .sortkeys import SortKey
 
 __all__ = [
     "ApiToken",
@@ -29,6 +30,7 @@ __all__ = [
     "Section",
     "Signature",
     "SignatureEvent",
+    "SortKey",
     "Tag",
     "Throttle",
     "batched_list_changes",

@@ -108,6 +108,9 @@ class Signature(models.Model):
     )
     # This letter's name in one language only ({"es": "BALAOB Mindanaw"}): a version's list printed as received.
     names = models.JSONField(_("name per language on this letter"), default=dict, blank=True)
+    # Moved on by the database itself (PostgreSQL triggers, migration 0017) whenever the name shown may have changed:
+    # a stored collation key (SortKey) is used only while this still reads as when the key was computed.
+    name_version = models.PositiveIntegerField(default=0, editable=False)
     signer_name = models.CharField(_("signer's name"), max_length=200, blank=True)
     signer_email = models.EmailField(_("signer's email"), max_length=254, blank=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LETTER_LANGUAGES, default="en")

@@ -6,6 +6,7 @@ that are approved again go through the one-by-one status change, which keeps its
 """
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -18,11 +19,14 @@ from letters.models.signatures import list_changed
 from letters.models.signatures import SignatureEvent
 from letters.parsing import MAX_NAME_LENGTH, split_country
 from letters.services.signon import revision_signed
+from letters.tasks import enqueue_key_names
 from letters.text import clean_text, default_sort_name, normalise_name
 
 from .imports import CANONICAL_WHEN, NEW, ORG, PARTS, SKIP, SPLIT, ImportRefused
 
 REINSTATE = "reinstate"
+# An import this big has the worker key its names at once (tasks.key_names): its first export then reads the keys.
+KEY_NAMES_AFTER = 1000
 
 
 @dataclass
@@ -236,6 +240,8 @@ def _write(preview, plans, by, source, reason, fields, refuse_existing):
         Signature.objects.bulk_update(renamed, ["names", "updated_at"])
     if new or renamed:
         list_changed(letter.pk)  # bulk writes skip Signature.save(): the letter's counts and revision, here
+    if len(new) >= KEY_NAMES_AFTER:
+        transaction.on_commit(partial(enqueue_key_names, letter.pk))
     result.signatures = new
     return result
 

@@ -145,11 +145,15 @@ def test_a_big_list_exports_in_a_constant_number_of_queries(letter, sign, coordi
     few, _content = download()
     for i in range(20, 80):
         sign(f"Organisation {i:02d}", fr=f"Organisation française {i:02d}")
-    with django_assert_max_num_queries(16):
+    # 16, and 4 more (SAVEPOINT, DELETE, COPY, RELEASE) on PostgreSQL to store the collation keys of the new names.
+    with django_assert_max_num_queries(20):
         many, content = download()
-
     assert many == few
     assert content.count("Organisation française".encode()) == 80
+    # Nothing new to store: the next download of the same list reads the keys stored.
+    with django_assert_max_num_queries(16):
+        again, _content = download()
+    assert again == (many - 4 if connection.vendor == "postgresql" else many)
 
 
 def test_letters_in_any_un_language_render(coordinator, coordinator_client, sign):

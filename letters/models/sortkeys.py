@@ -1,0 +1,83 @@
+"""Collation keys of sign-on names, kept between exports (PostgreSQL).
+
+Computing the ICU key of 100,000 names is most of what an alphabetical export costs beyond writing the rows
+(~0.3 s of CPU). A name rarely changes, so its key is computed once, stored here, and reused by every later sort in
+that language until the name changes.
+
+A stored key is used only while it is current, which the database itself decides: `Signature.name_version` moves on,
+by triggers (migration 0017), whenever anything the shown name is made of changes: the sign-on's organisation,
+override or per-language names, its organisation's name or sort name, or a display name of that organisation. The
+triggers see every write (the ORM's saves, queryset updates, admin bulk actions, raw SQL), which code in save()
+could not. A key is stored with the version of the row it was computed from, read in the same query as the names,
+so a key computed while a rename commits is stored under the old version and never matches again.
+
+SQLite sorts in the export query itself (ordering._sorted_by_sqlite): nothing is stored there.
+"""
+
+import logging
+
+import psycopg
+from django.db import IntegrityError, OperationalError, connections, models, transaction
+
+from .signatures import Signature
+
+# Rows per write to COPY: 5,000 keys make ~0.4 MB of text; 100,000 at once would hold ~20 MB more while it is sent.
+STORE_BATCH = 5000
+logger = logging.getLogger(__name__)
+
+
+class SortKeyQuerySet(models.QuerySet):
+    def store(self, language, collation, ids, versions, keys, skip=0):
+        """Remember keys for `language`, replacing older ones: keys[i][skip:] is the key of sign-on ids[i]'s name
+        as of its name version versions[i] (`skip`: bytes before the key, which are not stored).
+
+        Two statements however many keys (the query count of an export stays the same at any N): the older keys of
+        these sign-ons are deleted, and the new ones copied in (COPY, written 5,000 rows at a time: adapting 100,000
+        values one by one would cost more than computing them). Storing is a saving, never a condition: when it
+        fails (two exports storing the same new keys at once, a deadlock), nothing is stored and the next export keys
+        those names again."""
+        connection = connections[self.db]
+        table = self.model._meta.db_table
+        try:
+            with transaction.atomic(using=self.db), connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {table} WHERE language = %s AND signature_id = ANY(%s::bigint[])",
+                               (language, _array(map(str, ids))))
+                copy = f'COPY {table} (signature_id, language, "collation", name_version, key) FROM STDIN'
+                with cursor.copy(copy) as rows:
+                    for start in range(0, len(ids), STORE_BATCH):
+                        rows.write("".join(
+                            f"{ids[i]}\t{language}\t{collation}\t{versions[i]}\t\\\\x{keys[i][skip:].hex()}\n"
+                            for i in range(start, min(start + STORE_BATCH, len(ids)))
+                        ))
+        # psycopg's own classes too: an error raised when COPY ends does not pass through Django's error wrapper.
+        except (OperationalError, IntegrityError, psycopg.OperationalError, psycopg.IntegrityError):
+            logger.warning("collation keys not stored", exc_info=True)
+
+
+def _array(texts):
+    """A PostgreSQL array literal from its elements' texts."""
+    return "{" + ",".join(texts) + "}"
+
+
+class SortKey(models.Model):
+    """The primary collation key of a sign-on's name in one language, as of its `name_version`."""
+
+    # No index of its own: the unique constraint's index starts with it. No constraint in the database either:
+    # PostgreSQL would check it at the end of the outermost transaction (Django's foreign keys are deferred), so a
+    # key copied for a sign-on deleted meanwhile would fail whatever the export was part of (a finalisation). Such
+    # a key is harmless (ids are not reused); the ORM deletes a sign-on's keys with it.
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="sort_keys", db_index=False,
+                                  db_constraint=False)
+    language = models.CharField(max_length=10)
+    # collation.VERSION: an upgraded ICU may key names differently, so older keys stop matching.
+    collation = models.CharField(max_length=40)
+    name_version = models.PositiveIntegerField()
+    key = models.BinaryField()
+
+    objects = SortKeyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["signature", "language"], name="one_sort_key_per_language")]
+
+    def __str__(self):
+        return f"{self.signature_id} [{self.language}]"

@@ -1,0 +1,189 @@
+"""Collation keys stored between exports (PostgreSQL): reused while the name stands, never once it has changed.
+
+The database moves a sign-on's name version on (triggers, migration 0017) whichever way a name changes: these
+tests change names through save(), queryset updates and raw rows, and check the next list is in order.
+"""
+
+import pytest
+from django.db import connection
+
+from letters import collation
+from letters.exports import SignatoryList
+from letters.models import Organisation, OrganisationName, Section, Signature, SortKey
+from tests.conftest import requires_postgres
+
+pytestmark = [pytest.mark.django_db, requires_postgres]
+
+
+def names(letter, language="en", **options):
+    return [row.name for row in SignatoryList(letter, language, **options).rows()]
+
+
+def stored_versions(letter, language="en"):
+    return dict(SortKey.objects.filter(signature__letter=letter, language=language)
+                .values_list("signature_id", "name_version"))
+
+
+@pytest.fixture
+def listed(letter, sign):
+    """Four names, sorted once, so that their keys are stored."""
+    signatures = {name: sign(name) for name in ["Amnesty International", "Bread for All", "Oxfam", "Zonta Club"]}
+    assert names(letter) == ["Amnesty International", "Bread for All", "Oxfam", "Zonta Club"]
+    return signatures
+
+
+def test_first_sort_stores_one_key_per_name_and_language_and_the_next_reuses_them(letter, listed):
+    assert len(stored_versions(letter)) == 4
+    assert stored_versions(letter, "fr") == {}
+    names(letter, "fr")
+    assert len(stored_versions(letter, "fr")) == 4
+    # A stored key is what the name's key is: the next sort reads them and gives the same order.
+    stored = dict(SortKey.objects.filter(language="en").values_list("signature__organisation__name", "key"))
+    assert bytes(stored["Oxfam"]) == collation.primary_key("Oxfam", "en")
+    assert names(letter) == ["Amnesty International", "Bread for All", "Oxfam", "Zonta Club"]
+
+
+def test_renaming_an_organisation_moves_it_in_the_next_list(letter, listed):
+    organisation = listed["Zonta Club"].organisation
+    organisation.name = "Action Aid"
+    organisation.save()
+
+    assert names(letter) == ["Action Aid", "Amnesty International", "Bread for All", "Oxfam"]
+
+
+def test_a_rename_by_queryset_update_is_seen_too(letter, listed):
+    Organisation.objects.filter(name="Amnesty International").update(name="Urgent Action Fund",
+                                                                      sort_name="Urgent Action Fund")
+
+    assert names(letter) == ["Bread for All", "Oxfam", "Urgent Action Fund", "Zonta Club"]
+
+
+def test_a_rename_in_raw_sql_is_seen_too(letter, listed):
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE letters_organisation SET sort_name = 'Aaa Oxfam' WHERE name = 'Oxfam'")
+
+    assert names(letter) == ["Oxfam", "Amnesty International", "Bread for All", "Zonta Club"]
+
+
+def test_a_display_name_added_changed_or_removed_in_the_lists_language_reorders_it(letter, listed):
+    oxfam = listed["Oxfam"].organisation
+    display = OrganisationName.objects.create(organisation=oxfam, language="fr", name="Aide Oxfam")
+    assert names(letter, "fr")[0] == "Aide Oxfam"
+
+    OrganisationName.objects.filter(pk=display.pk).update(name="Zwart Oxfam")
+    assert names(letter, "fr")[-1] == "Zwart Oxfam"
+
+    display.delete()
+    assert names(letter, "fr") == ["Amnesty International", "Bread for All", "Oxfam", "Zonta Club"]
+
+
+def test_a_name_on_this_letter_or_in_one_language_reorders_it(letter, listed):
+    Signature.objects.filter(pk=listed["Zonta Club"].pk).update(name_override="Abba Zonta")
+    assert names(letter)[0] == "Abba Zonta"
+
+    signature = Signature.objects.get(pk=listed["Amnesty International"].pk)
+    signature.names = {"en": "Ypsilon Amnesty"}
+    signature.save()
+    assert names(letter) == ["Abba Zonta", "Bread for All", "Oxfam", "Ypsilon Amnesty"]
+
+
+def test_a_sign_on_moved_to_another_organisation_sorts_under_its_name(letter, listed):
+    merged_into = Organisation.objects.create(name="Yes Foundation", sort_name="Yes Foundation",
+                                              normalised_name="yes foundation")
+    Signature.objects.filter(pk=listed["Bread for All"].pk).update(organisation=merged_into)
+
+    assert names(letter) == ["Amnesty International", "Oxfam", "Yes Foundation", "Zonta Club"]
+
+
+def test_saving_a_sign_on_loaded_before_a_rename_does_not_bring_its_old_key_back(letter, listed):
+    stale = Signature.objects.get(pk=listed["Zonta Club"].pk)  # name_version as before the rename
+    Organisation.objects.filter(pk=stale.organisation_id).update(name="Action Aid", sort_name="Action Aid")
+    stale.status = Signature.Status.APPROVED
+    stale.save()  # writes its old name_version back: the database keeps the newer one
+
+    assert names(letter)[0] == "Action Aid"
+
+
+def test_a_key_computed_while_a_rename_commits_is_never_used(letter, listed):
+    """An export reads the old name, a rename commits, the export then stores the old name's key: it is stored
+    under the version it was read with, which no longer matches."""
+    signature = listed["Zonta Club"]
+    read_before = Signature.objects.get(pk=signature.pk).name_version
+    Organisation.objects.filter(pk=signature.organisation_id).update(name="Action Aid", sort_name="Action Aid")
+    SortKey.objects.store("en", collation.VERSION, [signature.pk], [read_before], [collation.primary_key("Zonta", "en")])
+
+    assert names(letter)[0] == "Action Aid"
+
+
+def test_keys_of_another_icu_version_are_recomputed(letter, listed):
+    SortKey.objects.filter(signature=listed["Zonta Club"]).update(collation="icu0-0", key=b"\x00")
+
+    assert names(letter)[-1] == "Zonta Club"
+    assert SortKey.objects.get(signature=listed["Zonta Club"], language="en").collation == collation.VERSION
+
+
+def test_groups_sections_and_leads_still_come_first(letter, sign, listed):
+    sign("Yemen Relief", lead=True)
+    person = sign("Ada Lovelace", kind=Organisation.Kind.INDIVIDUAL)
+    assert names(letter, leads_first=True)[0] == "Yemen Relief"
+    assert names(letter, group_individuals=True)[-1] == "Ada Lovelace"
+
+    section = Section.objects.create(letter=letter, headings={"en": "Individuals"}, position=1)
+    Signature.objects.filter(pk=person.pk).update(section=section)
+    assert names(letter)[-1] == "Ada Lovelace"
+
+
+def test_stored_keys_give_the_order_computed_from_scratch_on_a_hostile_list(letter, sign):
+    for name in ["Égalité Maintenant", "egalite maintenant", "EGALITE MAINTENANT", "L'Observatoire",
+                 "The Rights Practice", "La Red de Defensoras", "Ñandutí", "Nandu", "Women’s Link", "Womens Link",
+                 "国际特赦组织", "منظمة العفو الدولية", "Amnesty", "amnesty"]:
+        sign(name, **({"es": f"Red {name}"} if name.startswith("W") else {}))
+    first = names(letter, "es")
+    assert len(stored_versions(letter, "es")) == 14
+
+    assert names(letter, "es") == first
+    SortKey.objects.all().delete()
+    assert names(letter, "es") == first
+
+
+def test_a_key_stored_for_a_sign_on_deleted_meanwhile_changes_nothing(letter, listed):
+    gone_id = listed["Oxfam"].pk
+    listed["Oxfam"].delete()
+    assert not SortKey.objects.filter(signature_id=gone_id).exists()  # deleted with the sign-on
+
+    SortKey.objects.store("en", collation.VERSION, [gone_id], [0], [b"\x01"])  # an export that read it before
+
+    assert names(letter) == ["Amnesty International", "Bread for All", "Zonta Club"]
+    letter.delete()  # nothing refers to the gone sign-on: no constraint fails, now or at commit
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
+
+def test_a_big_import_has_the_worker_key_its_names_in_every_language_of_the_letter(
+        letter, settings, monkeypatch, django_capture_on_commit_callbacks):
+    from letters.services import import_write
+    from letters.services.imports import build_preview, import_rows
+
+    settings.TASKS = IMMEDIATE_TASKS
+    monkeypatch.setattr(import_write, "KEY_NAMES_AFTER", 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_rows(build_preview(letter, "Zeta Rights Group\nAsian Legal Resource Center\nAlpha Defenders", "en"))
+
+    languages = set(letter.versions.values_list("language", flat=True))
+    assert len(languages) > 1
+    for language in languages:
+        assert len(stored_versions(letter, language)) == 3
+    assert names(letter) == ["Alpha Defenders", "Asian Legal Resource Center", "Zeta Rights Group"]
+
+
+def test_a_small_import_leaves_the_keys_to_the_first_export(letter, settings, django_capture_on_commit_callbacks):
+    from letters.services.imports import build_preview, import_rows
+
+    settings.TASKS = IMMEDIATE_TASKS
+    with django_capture_on_commit_callbacks(execute=True):
+        import_rows(build_preview(letter, "Zeta Rights Group\nAlpha Defenders", "en"))
+
+    assert stored_versions(letter) == {}
+    assert names(letter) == ["Alpha Defenders", "Zeta Rights Group"]
+    assert len(stored_versions(letter)) == 2
