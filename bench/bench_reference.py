@@ -9,7 +9,7 @@ scaled by reported / reference:
 
 Usage: .venv/bin/python bench/bench_reference.py [--rounds 10] [--layouts csv-download xlsx] [--reference 087134e]
        [--keep]
-Needs git, PostgreSQL on 127.0.0.1:5432 (user postgres) and, for the warm figure, Redis on 127.0.0.1:6379.
+Needs git and PostgreSQL on 127.0.0.1:5432 (user postgres).
 About 40 s a round for the CSV, 50 s more with the XLSX. Prints figures only; nothing here is a test.
 """
 
@@ -61,12 +61,13 @@ def reference_tree(commit, workdir):
     sh("createdb", "-h", "127.0.0.1", "-U", "postgres", REFERENCE_DB)
     # Its own bench migrates and builds the same 100,000-row letter as ours (same names, same seed).
     sh(sys.executable, "-c", REFERENCE_CHILD.format(size=SIZE, language=LANGUAGE), cwd=tree, env=reference_env())
+    sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", "ANALYZE", REFERENCE_DB)  # as bench_exports.analyse
     return tree
 
 
 def reference_env():
     env = {**os.environ, "DATABASE_URL": f"{PG}/{REFERENCE_DB}"}
-    env.pop("CACHE_URL", None)  # the reference has no order cache: every export sorts
+    env.pop("CACHE_URL", None)  # the reference keeps no order: every export sorts
     return env
 
 
@@ -94,7 +95,7 @@ def main():
     bench_exports.setup_django()
     bench_exports.ensure_data(SIZE)
     redis = bench_scale_exports.shared_cache()
-    states = bench_scale_exports.states(redis)
+    states = bench_scale_exports.STATES
     workdir = Path(tempfile.mkdtemp(prefix="coalition-reference-"))
     tree = reference_tree(args.reference, workdir)
     figures = {(layout, name): [] for layout in args.layouts for name in ("reference", *states)}

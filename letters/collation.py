@@ -26,8 +26,8 @@ from operator import eq
 
 import icu
 
-# Part of every cached order's key and of every stored name key (models/sortkeys.py): an upgraded ICU may order
-# names differently. Bump the number after it when the rules here or the choice of the name a row sorts under
+# Stored with every name's key (models/sortkeys.py): an upgraded ICU may order names differently, and keys stored
+# under another version are computed again. Bump the number after it when the rules here or the choice of the name a row sorts under
 # (ordering.effective_sort_name, without_article, text.LEADING_ARTICLES) change: stored keys then stop matching.
 VERSION = f"icu{icu.ICU_VERSION}-1"
 

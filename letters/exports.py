@@ -7,9 +7,8 @@ admin, CLI, public page) renders from `SignatoryList.rows()`; `signatory_rows()`
 - only listed sign-ons (approved, consent to be named); the others are only counted ("and N organisations…").
 
 How 100,000 rows stay fast and small (rows stream; nothing holds the whole list):
-- alphabetical order is ordering.py's (ICU collation keys): SQLite sorts by them in the rows' own query; on
-  PostgreSQL the sorted ids come first (from the shared cache or a keying pass), then one query
-  reads the full rows joined with them;
+- alphabetical order is ordering.py's (ICU collation keys): the database sorts the rows' own query by them
+  (PostgreSQL by the keys stored per name and language, SQLite by calling our key function);
 - date signed and manual order are plain columns: the database sorts, in one query.
 
 After finalisation, exports read the finalised snapshot (services/finalise.py), so later edits do not change
@@ -21,7 +20,6 @@ from functools import cached_property
 from itertools import islice
 
 from django.conf import settings
-from django.db import connections
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import translation
@@ -121,7 +119,7 @@ class SignatoryList(AlphabeticalOrder):
 
     def __init__(self, letter, language, order="alphabetical", *, include_contacts=False, leads_first=False,
                  group_individuals=True, source="auto", limit=None, numbering=None, affiliation_style="paren",
-                 numbers=False, reuse_order=False):
+                 numbers=False):
         if order not in ORDERS:
             raise ExportError(gettext("Unknown order “%(order)s”.") % {"order": order})
         if source not in SOURCES:
@@ -137,10 +135,6 @@ class SignatoryList(AlphabeticalOrder):
             raise ExportError(gettext("This letter has no finalised list in this language."))
         self.source = source if source != "auto" else ("final" if self.snapshot else "live")
         self.limit = limit  # at most this many rows (a preview); None: all
-        self._ids = None  # the alphabetical order, once computed
-        # Exports (downloads, background jobs, the CLI) of a long list may take its order from the shared cache;
-        # pages and services that write and then read the list in one transaction always sort afresh.
-        self.reuse_order = reuse_order
         if numbering not in (None, *NUMBERINGS):
             raise ExportError(gettext("Unknown numbering “%(numbering)s”.") % {"numbering": numbering})
         self.numbering = numbering or letter.numbering
@@ -345,15 +339,12 @@ class SignatoryList(AlphabeticalOrder):
         return self._listed().annotate(_section=self._group_expression()).order_by("_section", *fields)
 
     def _live_values(self):
-        """The listed sign-ons' ROW_FIELDS (and CONTACT_FIELDS) tuples, in order, in one query: joined with the
-        sorted ids (alphabetical, PostgreSQL), sorted by SQLite itself, or sorted by date or position."""
+        """The listed sign-ons' ROW_FIELDS (and CONTACT_FIELDS) tuples, in order, in one query: sorted by the names'
+        collation keys (ordering.py) or by date or position."""
         fields = ROW_FIELDS + CONTACT_FIELDS if self.include_contacts else ROW_FIELDS
         if self.order != "alphabetical":
             return fast_values(self._database_order(), fields)
-        if connections[Signature.objects.db].vendor == "sqlite":
-            return self._sorted_by_sqlite(fields)
-        ids = self._alphabetical_ids()
-        return fast_values(self._listed(), fields, in_order_of=ids if self.limit is None else ids[: self.limit])
+        return self._sorted_rows(fields)
 
     def _live_rows(self, values):
         """Rows from _live_values()."""

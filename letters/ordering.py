@@ -1,25 +1,20 @@
 """Alphabetical order of a letter's list: ICU collation keys (collation.py) applied to the name each row shows.
 
 The name a row sorts under: this letter's name for it in the language → its override → the organisation's name in
-that language → its canonical name, with a leading article dropped unless the organisation keeps it. Two ways to
-get there, one order:
-- SQLite: one query that SQLite sorts by our key function, which it calls once per row;
-- PostgreSQL: one query reads each row's group and the stored collation key of its name (models/sortkeys.py;
-  names without a current key are keyed here and their keys stored), and Python sorts the rows (one compact key per
-  row); a second query then reads the full rows joined with the sorted ids.
-Names whose primary keys tie (equal but for accents, case or punctuation) are then ordered by the full key.
-
-The order of a long list is kept in the shared cache per list revision (`_alphabetical_ids`), so the first
-export after a change pays for the sort and the next ones do not.
+that language → its canonical name, with a leading article dropped unless the organisation keeps it. One query
+reads the rows in that order, sorted by the database on each name's primary key (letters alone), two ways:
+- PostgreSQL: by the key stored for the name (models/sortkeys.py), computed once per name and language; names
+  without a current key are keyed and stored first (a change to a name moves its name version on);
+- SQLite: by our key function, which the query calls once per row.
+Names whose primary keys tie (equal but for accents, case or punctuation) arrive together and are then ordered by
+the full key. Nothing else is kept between exports: the order costs the database one sort per export.
 """
 
-import io
 import json
 from array import array
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, islice
+from operator import eq, itemgetter
 
-from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import BinaryField, Case, CharField, F, FilteredRelation, Func, Q, Value, When
 from django.db.models.functions import Cast
@@ -35,11 +30,8 @@ CHUNK = 2000
 # saves a little more but holds ~7 MB more, too close to the 30 MB limit. The garbage collector is no factor: rows die
 # young (6-7 gen-0 passes per export, no full one).
 FETCH = 2000
-# Sorting 100,000 names costs about 0.15 s of CPU with their keys stored (0.45 s keying them): a list that long keeps
-# its order in the shared cache, per revision.
-ORDER_CACHE_MIN_ROWS = 5000
-ORDER_CACHE_SECONDS = 24 * 3600
-FIRST, SECOND = itemgetter(0), itemgetter(1)
+# A sorted query's rows are (primary key, *fields): its first column, and the rest.
+FIRST, WITHOUT_KEY = itemgetter(0), itemgetter(slice(1, None))
 
 
 def letter_name(names, language):
@@ -94,89 +86,91 @@ class AlphabeticalOrder:
         return {(kind, lead, sid): self._section(kind, lead, sid).to_bytes(2, "big")
                 for kind in (ORGANISATION, INDIVIDUAL) for lead in (False, True, 0, 1) for sid in section_ids}
 
-    def _alphabetical_ids(self):
-        """Ids in collation order: from the shared cache when this revision of the list was sorted before."""
-        if self._ids is not None:
-            return self._ids
-        # The letter's counts (kept on write) say whether the list is long enough to be worth a cache round trip.
-        long = self.letter.count_organisations + self.letter.count_individuals >= ORDER_CACHE_MIN_ROWS
-        if not (self.reuse_order and long and self.limit is None):
-            self._ids = self._sorted_ids()
-            return self._ids
-        key = self._order_cache_key()
-        cached = cache.get(key)
-        if cached is not None:
-            self._ids = array("q")
-            self._ids.frombytes(cached)
+    def _sorted_rows(self, fields):
+        """The listed rows' `fields` tuples in alphabetical order, in one query sorted by the database.
+
+        - PostgreSQL sorts by each name's stored collation key (models/sortkeys.py): the names without a current
+          key are keyed and their keys stored first (_key_missing), so the query finds one for every row.
+        - SQLite sorts by our key function, which the query calls once per row (SQLite can call Python).
+        Names whose primary keys tie (equal but for accents, case or punctuation) arrive together and are ordered
+        here by the full key (_untied_batches)."""
+        connection = connections[self._listed().db]
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            connection.connection.create_function("coalition_collation_key", 8, self._keyer(), deterministic=True)
+            queryset = self._listed().annotate(sort_key=Func(
+                "organisation_id", "name_override", "organisation__name", "organisation__sort_name",
+                "organisation__kind", "is_lead", "section_id", "names", function="coalition_collation_key",
+                output_field=BinaryField(),
+            ))
         else:
-            self._ids = self._sorted_ids()
-            cache.set(key, self._ids.tobytes(), ORDER_CACHE_SECONDS)
-        return self._ids
+            self._key_missing()
+            # Any key stored for the name, current or not: a name changed since _key_missing (a rename committed
+            # meanwhile) is still listed, where its previous name sorted. A sign-on approved meanwhile has none,
+            # and is left out, as when the list was read a moment earlier.
+            stored = FilteredRelation("sort_keys", condition=Q(sort_keys__language=self.language))
+            # (Filtered on the annotation: a filter on stored__key would join the keys a second time.)
+            queryset = self._listed().annotate(stored=stored, group=self._group_expression()).annotate(
+                sort_key=GroupedKey("group", "stored__key")).filter(sort_key__isnull=False)
+        queryset = queryset.values_list("sort_key", *fields).order_by("sort_key", "pk")
+        return chain.from_iterable(self._untied_batches(self._limited(queryset, connection)))
 
-    def _order_cache_key(self):
-        """The order depends on the list's revision (moved on in the transaction of every change to what the list
-        shows: sign-ons, names, sections), the language and the grouping options. The revision is read afresh:
-        `self.letter` may have been loaded before the last change. A change committed between this read and the
-        rows' read is stored under the older revision, which later readers no longer ask for."""
-        from letters.models import Letter
+    def _limited(self, queryset, connection):
+        """The query's rows in batches; a preview (`limit`) reads one more row than it shows, to see whether the
+        last name shown ties with the next (then the whole list is read: ties are ordered by their full key)."""
+        if self.limit is not None:
+            sql, params = queryset[: self.limit + 1].query.sql_with_params()
+            with connection.cursor() as cursor:  # a few hundred rows: no server-side cursor, and no converters either
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+            if len(rows) <= self.limit or rows[self.limit][0] != rows[self.limit - 1][0]:
+                return [rows[: self.limit]] if rows[: self.limit] else []
+        sql, params = queryset.query.sql_with_params()
+        return _batches(connection, sql, params)
 
-        revision = Letter.objects.filter(pk=self.letter.pk).values_list("list_revision", flat=True).first()
-        options = f"{self.source}:{int(self.leads_first)}:{int(self.group_individuals)}"
-        return f"list-order:{self.letter.pk}:{revision}:{self.language}:{options}:{collation.VERSION}"
+    def _untied_batches(self, batches):
+        """Batches of (primary key, *fields) rows in key order → batches of fields rows, each run of equal keys in
+        full-key order. The last run of a batch waits for the next batch, which may go on with it."""
+        carry = []
+        for batch in batches:
+            batch = carry + batch if carry else batch
+            last, cut = batch[-1][0], len(batch) - 1
+            while cut and batch[cut - 1][0] == last:
+                cut -= 1
+            carry = batch[cut:]
+            if cut:
+                yield self._untied(batch[:cut])
+        if carry:
+            yield self._untied(carry)
 
-    def _sorted_ids(self):
-        """Ids in collation order (PostgreSQL): the keys stored for the names (models/sortkeys.py), the missing ones
-        computed and stored, then sorted. Only one compact key per row is kept in memory, not the rows.
+    def _untied(self, batch):
+        """A batch without its key column; ties (rare) ordered by the full key. Neighbours are compared in C."""
+        keys, rows = list(map(FIRST, batch)), list(map(WITHOUT_KEY, batch))
+        if not any(map(eq, keys, islice(keys, 1, None))):
+            return rows
+        untied, start = [], 0
+        for end in range(1, len(rows) + 1):
+            if end == len(rows) or keys[end] != keys[start]:
+                untied.extend(self._untie(rows[start:end]))
+                start = end
+        return untied
 
-        Tried and dropped, as they cost more CPU in all than they saved: PostgreSQL checking in SQL that stored keys
-        were current and sorting by them (~0.7 s of the database's CPU for 100,000 names; the name version makes the
-        check one comparison, and Python sorts), and keying in batches by C loops (10 % less here, more in the
-        database, which had to flag the rows with names of their own)."""
-        ids, keys = self._current_keys()
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        runs = collation.tie_runs(keys, order)
-        del keys
-        if runs:
-            self._break_ties(order, runs, ids)
-        return array("q", map(ids.__getitem__, order))
-
-    def _current_keys(self):
-        """(ids, keys) of the listed rows (see _stored_keys), the keys that were missing now stored."""
-        ids, keys, (missing_ids, versions, positions) = self._stored_keys()
-        if missing_ids:  # stored without the group's two bytes: the group is read afresh each time
-            SortKey.objects.using(self._listed().db).store(self.language, collation.VERSION, missing_ids, versions,
-                                                           [keys[position] for position in positions], skip=2)
-        return ids, keys
-
-    def _stored_keys(self):
-        """(ids, keys, missing) of the listed rows, in one query. keys[i] is the row's primary sort key: its group's
-        bytes (as _prefixes gives them), then the stored key of its name. Where no current key is stored, the query
-        also gives what the name is made of: keys[i] is then computed here, and `missing` holds the row's id,
-        name version and position (three arrays: 24 bytes a row, where tuples took 100), to store it. The rows pass
-        in batches through C (itemgetter): no Python runs for a row whose key is stored."""
-        published = self.published_ids if self.source == "addendum" else set()
+    def _key_missing(self):
+        """Key and store the names of the listed rows that have no current key in this language: names not keyed
+        before, or changed since (PostgreSQL). Nothing is read but those rows; each key is stored with the name
+        version read in the same row, so a name renamed meanwhile keeps no key for the new name."""
         current = Q(sort_keys__language=self.language, sort_keys__collation=collation.VERSION,
                     sort_keys__name_version=F("name_version"))
-        queryset = self._listed().annotate(stored=FilteredRelation("sort_keys", condition=current),
-                                           group=self._group_expression())
-        unless_stored = [Case(When(stored__key__isnull=True, then=F(field)), default=None)
-                         for field in (*NAME_FIELDS, "name_version")]
-        name_key, ids, keys, missing = self._name_keyer(), array("q"), [], (array("q"), array("q"), array("q"))
-        for batch in fast_batches(queryset, ("pk", GroupedKey("group", "stored__key"), *unless_stored, "group")):
-            if published:
-                batch = [row for row in batch if row[0] not in published]
-            if not batch:
-                continue
-            batch_keys = list(map(SECOND, batch))
-            if None in batch_keys:
-                for i in [i for i, key in enumerate(batch_keys) if key is None]:
-                    pk, _key, *names, version, group = batch[i]
-                    batch_keys[i] = group.to_bytes(2, "big") + name_key(*names)
-                    for values, value in zip(missing, (pk, version, len(keys) + i)):
-                        values.append(value)
-            ids.extend(map(FIRST, batch))
-            keys.extend(batch_keys)
-        return ids, keys, missing
+        queryset = self._listed().annotate(current=FilteredRelation("sort_keys", condition=current)).filter(
+            current__key__isnull=True)
+        name_key, ids, versions, keys = self._name_keyer(), array("q"), array("q"), []
+        for pk, *names, version in fast_values(queryset, ("pk", *NAME_FIELDS, "name_version")):
+            ids.append(pk)
+            versions.append(version)
+            keys.append(name_key(*names))
+        if ids:
+            SortKey.objects.using(queryset.db).store(self.language, collation.VERSION, ids, versions, keys)
+        return len(ids)
 
     def _name_keyer(self):
         """key(*NAME_FIELDS) → the ICU primary key of the name a row sorts under."""
@@ -223,27 +217,6 @@ class AlphabeticalOrder:
             or org_name
         return shown, effective_sort_name(shown, org_name, org_sort)
 
-    def _sorted_by_sqlite(self, fields):
-        """SQLite only: one query that SQLite sorts by our collation key, computed by a Python function that the
-        query calls once per row. Rows stream in order without a second query (PostgreSQL cannot call Python:
-        it gets _alphabetical_ids and a join). Names whose keys tie arrive together and are ordered here."""
-        connection = connections[Signature.objects.db]
-        connection.ensure_connection()
-        connection.connection.create_function("coalition_collation_key", 8, self._keyer(), deterministic=True)
-        queryset = self._listed().annotate(collation_key=Func(
-            "organisation_id", "name_override", "organisation__name", "organisation__sort_name",
-            "organisation__kind", "is_lead", "section_id", "names", function="coalition_collation_key",
-            output_field=BinaryField(),
-        )).order_by("collation_key", "pk")
-        tied, tied_key = [], None
-        for values in fast_values(queryset, ("collation_key", *fields)):
-            if values[0] != tied_key and tied:
-                yield from self._untie(tied)
-                tied = []
-            tied_key = values[0]
-            tied.append(values[1:])
-        yield from self._untie(tied)
-
     def _untie(self, rows):
         """Rows (ROW_FIELDS tuples) whose primary keys are equal, by the full key: accents, then case."""
         if len(rows) < 2:
@@ -256,23 +229,9 @@ class AlphabeticalOrder:
 
         return sorted(rows, key=full_key)
 
-    def _break_ties(self, order, runs, ids):
-        """Names equal but for accents, case or punctuation: order them by the full key (rare, so re-read)."""
-        tied = [ids[i] for start, end in runs for i in order[start:end]]
-        full = {}
-        for start in range(0, len(tied), CHUNK):
-            queryset = self._listed().filter(pk__in=tied[start:start + CHUNK])
-            for pk, override, org_id, org_name, org_sort, *_group, names in fast_values(queryset, SORT_FIELDS):
-                shown, sort_name = self._spelled(names, override, org_id, org_name, org_sort)
-                full[pk] = collation.sort_key(sort_name, self.language) + (shown,)
-        for start, end in runs:
-            order[start:end] = sorted(order[start:end], key=lambda i: full.get(ids[i], ()) + (ids[i],))
-
 
 # What the name a row sorts under is made of, in the order _name_keyer's key takes them.
 NAME_FIELDS = ("name_override", "organisation_id", "organisation__name", "organisation__sort_name", "names")
-SORT_FIELDS = ("pk", "name_override", "organisation_id", "organisation__name", "organisation__sort_name",
-               "organisation__kind", "is_lead", "section_id", "names")
 # Timestamps are read as text (see fast_values): Row keeps them as ISO 8601 UTC text.
 ROW_FIELDS = ("pk", "name_override", "organisation_id", "organisation__name", "organisation__sort_name",
               "organisation__acronym", "organisation__country", "organisation__kind", "organisation__affiliation",
@@ -284,15 +243,13 @@ def store_keys(letter):
     """Key and store the names of `letter`'s list in each of its languages (PostgreSQL; SQLite stores none).
 
     The worker runs it after a big import (tasks.key_names), so that the first alphabetical export or page of the
-    list reads stored keys instead of keying every name while someone waits. Returns the languages keyed."""
+    list reads stored keys instead of keying every name while someone waits. Returns {language: names keyed}."""
     from letters.exports import SignatoryList
 
     if connections[Signature.objects.db].vendor != "postgresql":
-        return []
-    languages = list(letter.versions.order_by("language").values_list("language", flat=True))
-    for language in languages:
-        SignatoryList(letter, language, source="live")._current_keys()
-    return languages
+        return {}
+    languages = letter.versions.order_by("language").values_list("language", flat=True)
+    return {language: SignatoryList(letter, language, source="live")._key_missing() for language in languages}
 
 
 class GroupedKey(Func):
@@ -306,45 +263,15 @@ class GroupedKey(Func):
         return f"(int2send(CAST({group} AS smallint)) || {key})", (*group_params, *key_params)
 
 
-def fast_values(queryset, fields, in_order_of=None):
+def fast_values(queryset, fields):
     """queryset.values_list(*fields), streamed (server-side cursor), without the ORM's per-value converters.
 
     Why: for 100,000 rows the converters cost more than the query itself, datetimes above all (Django's
     PostgreSQL time-zone loader is pure Python): that is why timestamps are selected as text. Booleans may come
-    back as 0/1. `in_order_of`: primary keys; the rows come back in that order (ids no longer listed are left
-    out), in one query joined with the array of ids: json_each() on SQLite, unnest() on PostgreSQL.
+    back as 0/1.
     """
     sql, params = queryset.order_by(*queryset.query.order_by).values_list(*fields).query.sql_with_params()
-    connection = connections[queryset.db]
-    if in_order_of is not None:
-        if connection.vendor == "postgresql":
-            sql = (f'SELECT q.* FROM unnest(%s::bigint[]) WITH ORDINALITY AS o(id, n) JOIN ({sql}) AS q '
-                   f'ON q."pk" = o.id ORDER BY o.n')
-            params = (_ids_text(in_order_of, "{}"), *params)
-        elif connection.vendor == "sqlite":
-            sql = f'SELECT q.* FROM json_each(%s) AS o JOIN ({sql}) AS q ON q."pk" = o.value ORDER BY o.key'
-            params = (_ids_text(in_order_of, "[]"), *params)
-        else:  # pragma: no cover - Coalition runs on SQLite and PostgreSQL
-            raise NotImplementedError(connection.vendor)
-    return _stream(connection, sql, params)
-
-
-def fast_batches(queryset, fields):
-    """fast_values() in lists of up to FETCH rows, for callers that handle a batch at a time in C."""
-    sql, params = queryset.order_by(*queryset.query.order_by).values_list(*fields).query.sql_with_params()
-    connection = connections[queryset.db]
-    return _batches(connection, sql, params)
-
-
-def _ids_text(ids, brackets):
-    """"{1,2,3}" (a PostgreSQL array) or "[1,2,3]" (JSON), one parameter however many ids, built in pieces:
-    a list of 100,000 ints, or their adaptation one by one, would cost more memory than the export itself."""
-    text = io.StringIO()
-    text.write(brackets[0])
-    for start in range(0, len(ids), CHUNK):
-        text.write(("," if start else "") + ",".join(map(str, ids[start:start + CHUNK])))
-    text.write(brackets[1])
-    return text.getvalue()
+    return _stream(connections[queryset.db], sql, params)
 
 
 def _stream(connection, sql, params):

@@ -69,7 +69,7 @@ def write_export(job_id):
             ExportJob.objects.filter(pk=job.pk).update(progress=rows)
 
     try:
-        signatory_list = SignatoryList(job.letter, job.language, reuse_order=True, **options)
+        signatory_list = SignatoryList(job.letter, job.language, **options)
         job.total = signatory_list.count()
         ExportJob.objects.filter(pk=job.pk).update(total=job.total)
         output = export_output(signatory_list, job.layout, list_layout, bom=True, progress=progress)

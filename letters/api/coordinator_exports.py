@@ -65,7 +65,7 @@ def manage_export(request, slug: str, payload: schemas.ExportIn):
     letter = coordinated_letter(request, slug)
     form = _form(letter, payload)
     try:
-        signatory_list = SignatoryList(letter, form.cleaned_data["language"], reuse_order=True, **form.options())
+        signatory_list = SignatoryList(letter, form.cleaned_data["language"], **form.options())
         if form.cleaned_data["format"] in BACKGROUND_LAYOUTS and signatory_list.count() > background_rows():
             return Status(202, job_out(_start_job(request, letter, form)))
         output = export_output(signatory_list, form.cleaned_data["format"],

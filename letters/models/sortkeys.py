@@ -1,17 +1,17 @@
 """Collation keys of sign-on names, kept between exports (PostgreSQL).
 
-Computing the ICU key of 100,000 names is most of what an alphabetical export costs beyond writing the rows
-(~0.3 s of CPU). A name rarely changes, so its key is computed once, stored here, and reused by every later sort in
-that language until the name changes.
+Computing the ICU key of 100,000 names costs ~0.3 s of CPU, about half of what writing their CSV costs. A name
+rarely changes, so its key is computed once, stored here, and every later export in that language has the database
+sort its rows by the stored keys (ordering.py), until the name changes.
 
-A stored key is used only while it is current, which the database itself decides: `Signature.name_version` moves on,
-by triggers (migration 0017), whenever anything the shown name is made of changes: the sign-on's organisation,
+Each export first keys again every name whose stored key is not current, which the database itself decides:
+`Signature.name_version` moves on, by triggers (migration 0017), whenever anything the shown name is made of changes: the sign-on's organisation,
 override or per-language names, its organisation's name or sort name, or a display name of that organisation. The
 triggers see every write (the ORM's saves, queryset updates, admin bulk actions, raw SQL), which code in save()
 could not. A key is stored with the version of the row it was computed from, read in the same query as the names,
 so a key computed while a rename commits is stored under the old version and never matches again.
 
-SQLite sorts in the export query itself (ordering._sorted_by_sqlite): nothing is stored there.
+SQLite calls our key function from the export query itself (ordering._sorted_rows): nothing is stored there.
 """
 
 import logging

@@ -54,7 +54,7 @@ def download(request, slug):
         messages.error(request, _("Choose a language and a layout to download."))
         return redirect("exports:letter", slug=letter.slug)
     try:
-        signatory_list = SignatoryList(letter, form.cleaned_data["language"], reuse_order=True, **form.options())
+        signatory_list = SignatoryList(letter, form.cleaned_data["language"], **form.options())
         if form.cleaned_data["format"] in BACKGROUND_LAYOUTS and signatory_list.count() > background_rows():
             return _start_background_export(request, letter, form)
         output = export_output(signatory_list, form.cleaned_data["format"],

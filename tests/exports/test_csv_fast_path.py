@@ -15,7 +15,7 @@ import pytest
 
 from letters import collation
 from letters.exports import Row, SignatoryList
-from letters.ordering import SORT_FIELDS, effective_sort_name, fast_values, letter_name
+from letters.ordering import effective_sort_name, fast_values, letter_name
 from letters.models import Organisation
 from letters.resources import iter_csv, signatory_resource
 from tests.security.corpus import HIDDEN_FORMULAS, HOSTILE
@@ -136,8 +136,8 @@ def test_the_shown_and_sort_names_are_those_of_the_full_rule_whichever_source_gi
     signatory_list = SignatoryList(letter, "fr")
     display = signatory_list._display_names
     expected = {}
-    for pk, override, org_id, org_name, org_sort, _kind, _lead, _section, names in fast_values(
-            signatory_list._listed(), SORT_FIELDS):
+    fields = ("pk", "name_override", "organisation_id", "organisation__name", "organisation__sort_name", "names")
+    for pk, override, org_id, org_name, org_sort, names in fast_values(signatory_list._listed(), fields):
         shown = (names and letter_name(names, "fr")) or override or display.get(org_id) or org_name
         expected[pk] = (shown, effective_sort_name(shown, org_name, org_sort))
     rows = list(signatory_list.rows())

@@ -115,6 +115,21 @@ def test_a_key_computed_while_a_rename_commits_is_never_used(letter, listed):
     assert names(letter)[0] == "Action Aid"
 
 
+def test_a_name_renamed_while_the_list_is_read_stays_on_it(letter, listed, monkeypatch):
+    """Renamed after its key was checked and before the rows were read: still listed, where its old name sorted."""
+    key_missing = SignatoryList._key_missing
+
+    def then_rename(self):
+        checked = key_missing(self)
+        Organisation.objects.filter(name="Amnesty International").update(name="Zzz Amnesty", sort_name="Zzz Amnesty")
+        return checked
+
+    monkeypatch.setattr(SignatoryList, "_key_missing", then_rename)
+    assert names(letter) == ["Zzz Amnesty", "Bread for All", "Oxfam", "Zonta Club"]
+    monkeypatch.undo()
+    assert names(letter) == ["Bread for All", "Oxfam", "Zonta Club", "Zzz Amnesty"]
+
+
 def test_keys_of_another_icu_version_are_recomputed(letter, listed):
     SortKey.objects.filter(signature=listed["Zonta Club"]).update(collation="icu0-0", key=b"\x00")
 

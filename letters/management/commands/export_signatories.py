@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 group_individuals=not options["no_sections"],
                 include_contacts=options["contacts"] and layout in ("csv", "xlsx", "json"),
                 numbering=options["numbering"], numbers=options["numbers"],
-                affiliation_style=options["affiliation_style"], reuse_order=True,
+                affiliation_style=options["affiliation_style"],
             )
             result = export_output(signatory_list, layout, options["document_list"], bom=bool(output))
         except ExportError as error:
