@@ -10,6 +10,7 @@ Names whose primary keys tie (equal but for accents, case or punctuation) arrive
 the full key. Nothing else is kept between exports: the order costs the database one sort per export.
 """
 
+import heapq
 import json
 from array import array
 from itertools import chain, islice
@@ -30,8 +31,8 @@ CHUNK = 2000
 # saves a little more but holds ~7 MB more, too close to the 30 MB limit. The garbage collector is no factor: rows die
 # young (6-7 gen-0 passes per export, no full one).
 FETCH = 2000
-# A sorted query's rows are (primary key, *fields): its first column, and the rest.
-FIRST, WITHOUT_KEY = itemgetter(0), itemgetter(slice(1, None))
+# A sorted query's rows are (primary key, *fields): its first column, and the rest; (key, id) is their order.
+FIRST, WITHOUT_KEY, KEY_AND_ID = itemgetter(0), itemgetter(slice(1, None)), itemgetter(0, 1)
 
 
 def letter_name(names, language):
@@ -90,7 +91,7 @@ class AlphabeticalOrder:
         """The listed rows' `fields` tuples in alphabetical order, in one query sorted by the database.
 
         - PostgreSQL sorts by each name's stored collation key (models/sortkeys.py): the names without a current
-          key are keyed and their keys stored first (_key_missing), so the query finds one for every row.
+          key are keyed and their keys stored first (_key_missing); a row that still has none is keyed here.
         - SQLite sorts by our key function, which the query calls once per row (SQLite can call Python).
         Names whose primary keys tie (equal but for accents, case or punctuation) arrive together and are ordered
         here by the full key (_untied_batches)."""
@@ -105,28 +106,61 @@ class AlphabeticalOrder:
             ))
         else:
             self._key_missing()
-            # Any key stored for the name, current or not: a name changed since _key_missing (a rename committed
-            # meanwhile) is still listed, where its previous name sorted. A sign-on approved meanwhile has none,
-            # and is left out, as when the list was read a moment earlier.
-            stored = FilteredRelation("sort_keys", condition=Q(sort_keys__language=self.language))
-            # (Filtered on the annotation: a filter on stored__key would join the keys a second time.)
+            # A row without a current key (approved or renamed since _key_missing, or its key could not be stored)
+            # comes first, and _with_unkeyed keys it and puts it in its place.
+            stored = FilteredRelation("sort_keys", condition=self._current_key())
             queryset = self._listed().annotate(stored=stored, group=self._group_expression()).annotate(
-                sort_key=GroupedKey("group", "stored__key")).filter(sort_key__isnull=False)
-        queryset = queryset.values_list("sort_key", *fields).order_by("sort_key", "pk")
-        return chain.from_iterable(self._untied_batches(self._limited(queryset, connection)))
+                sort_key=GroupedKey("group", "stored__key"))
+        queryset = queryset.values_list("sort_key", *fields).order_by(F("sort_key").asc(nulls_first=True), "pk")
+        batches = self._with_unkeyed(self._limited(queryset, connection))
+        return chain.from_iterable(self._untied_batches(batches))
 
     def _limited(self, queryset, connection):
         """The query's rows in batches; a preview (`limit`) reads one more row than it shows, to see whether the
         last name shown ties with the next (then the whole list is read: ties are ordered by their full key)."""
-        if self.limit is not None:
+        if self.limit == 0:
+            return []
+        # An addendum drops the names already published after reading them (_live_rows): it reads on.
+        if self.limit is not None and self.source != "addendum":
             sql, params = queryset[: self.limit + 1].query.sql_with_params()
             with connection.cursor() as cursor:  # a few hundred rows: no server-side cursor, and no converters either
                 cursor.execute(sql, params)
                 rows = cursor.fetchall()
-            if len(rows) <= self.limit or rows[self.limit][0] != rows[self.limit - 1][0]:
-                return [rows[: self.limit]] if rows[: self.limit] else []
+            unkeyed = rows and rows[0][0] is None
+            if not unkeyed and (len(rows) <= self.limit or rows[self.limit][0] != rows[self.limit - 1][0]):
+                return [rows[: self.limit]] if rows else []
         sql, params = queryset.query.sql_with_params()
         return _batches(connection, sql, params)
+
+    def _with_unkeyed(self, batches):
+        """The sorted query's batches, with its rows that have no key (they come first: normally none) keyed here
+        and merged into their places. Row by row in Python, but only when there are such rows."""
+        batches = iter(batches)
+        unkeyed = []
+        for batch in batches:
+            if batch[-1][0] is None:
+                unkeyed.extend(batch)
+                continue
+            if batch[0][0] is not None and not unkeyed:
+                yield batch
+                yield from batches
+                return
+            cut = sum(1 for row in batch if row[0] is None)  # NULLS FIRST: they lead the batch
+            unkeyed.extend(batch[:cut])
+            yield from _in_batches(heapq.merge(self._keyed(unkeyed), chain(batch[cut:], chain.from_iterable(batches)),
+                                               key=KEY_AND_ID))
+            return
+        if unkeyed:
+            yield from _in_batches(self._keyed(unkeyed))
+
+    def _keyed(self, rows):
+        """(key, *fields) rows keyed in Python (SQLite's key), in (key, id) order."""
+        key = self._keyer()
+        at = {field: ROW_FIELDS.index(field) for field in (
+            "organisation_id", "name_override", "organisation__name", "organisation__sort_name",
+            "organisation__kind", "is_lead", "section_id", "names")}
+        keyed = [(key(*(row[1 + index] for index in at.values())), *row[1:]) for row in rows]
+        return sorted(keyed, key=KEY_AND_ID)
 
     def _untied_batches(self, batches):
         """Batches of (primary key, *fields) rows in key order → batches of fields rows, each run of equal keys in
@@ -155,31 +189,42 @@ class AlphabeticalOrder:
                 start = end
         return untied
 
+    def _current_key(self):
+        """The stored key of a sign-on's name that is current: this language, this ICU, this name version."""
+        return Q(sort_keys__language=self.language, sort_keys__collation=collation.VERSION,
+                 sort_keys__name_version=F("name_version"))
+
     def _key_missing(self):
         """Key and store the names of the listed rows that have no current key in this language: names not keyed
-        before, or changed since (PostgreSQL). Nothing is read but those rows; each key is stored with the name
-        version read in the same row, so a name renamed meanwhile keeps no key for the new name."""
-        current = Q(sort_keys__language=self.language, sort_keys__collation=collation.VERSION,
-                    sort_keys__name_version=F("name_version"))
-        queryset = self._listed().annotate(current=FilteredRelation("sort_keys", condition=current)).filter(
-            current__key__isnull=True)
-        name_key, ids, versions, keys = self._name_keyer(), array("q"), array("q"), []
-        for pk, *names, version in fast_values(queryset, ("pk", *NAME_FIELDS, "name_version")):
-            ids.append(pk)
-            versions.append(version)
-            keys.append(name_key(*names))
-        if ids:
-            SortKey.objects.using(queryset.db).store(self.language, collation.VERSION, ids, versions, keys)
-        return len(ids)
+        before, or changed since (PostgreSQL). Nothing is read but those rows, with everything their name is made
+        of (the display name too) and their name version in the same row: a name changed meanwhile is stored under
+        its older version, which no longer matches. When storing fails (another export stored some of these keys
+        first), what is still missing is read again, twice at most; _with_unkeyed keys what remains."""
+        current = self._current_key()
+        display = FilteredRelation("organisation__display_names",
+                                   condition=Q(organisation__display_names__language=self.language))
+        queryset = self._listed().annotate(current=FilteredRelation("sort_keys", condition=current),
+                                           display=display).filter(current__key__isnull=True)
+        name_key = self._name_keyer()
+        for _attempt in range(3):
+            ids, versions, keys = array("q"), array("q"), []
+            for pk, *names, version in fast_values(queryset, ("pk", *NAME_FIELDS, "name_version")):
+                ids.append(pk)
+                versions.append(version)
+                keys.append(name_key(*names))
+            if not ids or SortKey.objects.using(queryset.db).store(self.language, collation.VERSION, ids, versions,
+                                                                   keys):
+                return len(ids)
+        return 0
 
     def _name_keyer(self):
         """key(*NAME_FIELDS) → the ICU primary key of the name a row sorts under."""
-        display, spelled, primary_key = self._display_names, self._spelled, collation.primary_keyer(self.language)
+        spelled, primary_key = self._spelled_as, collation.primary_keyer(self.language)
 
-        def name_key(override, org_id, org_name, org_sort, names):
+        def name_key(override, display_name, org_name, org_sort, names):
             # `names` reads "{}" (text) when the letter gives no name of its own: nearly always.
-            if override or org_id in display or (names and names != "{}"):
-                return primary_key(spelled(names, override, org_id, org_name, org_sort)[1])
+            if override or display_name or (names and names != "{}"):
+                return primary_key(spelled(names, override, display_name, org_name, org_sort)[1])
             # the directory's own name, as on most rows: effective_sort_name's first case, inlined
             return primary_key(org_sort or without_article(org_name))
 
@@ -188,13 +233,13 @@ class AlphabeticalOrder:
     def _keyer(self):
         """key(org_id, override, org_name, org_sort, kind, is_lead, section_id, names) → a row's primary sort key:
         its group's bytes (as _section numbers groups), then the name's key. SQLite's export query calls it."""
-        name_key = self._name_keyer()
+        name_key, display = self._name_keyer(), self._display_names
         # The group as the key's first bytes; SQLite gives booleans as 0/1, which are the same dict keys.
         prefix, sections = self._prefixes(), self.sections
 
         def key(org_id, override, org_name, org_sort, kind, is_lead, section_id, names):
             group = prefix[kind, is_lead, section_id if section_id in sections else None]
-            return group + name_key(override, org_id, org_name, org_sort, names)
+            return group + name_key(override, display.get(org_id), org_name, org_sort, names)
 
         return key
 
@@ -213,8 +258,11 @@ class AlphabeticalOrder:
     def _spelled(self, names, override, org_id, org_name, org_sort):
         """(shown, sort name) of a row: this letter's name in the language → its override → the organisation's
         name in the language → its canonical name. Callers skip the call for a row with none of the first three."""
-        shown = (names and letter_name(names, self.language)) or override or self._display_names.get(org_id) \
-            or org_name
+        return self._spelled_as(names, override, self._display_names.get(org_id), org_name, org_sort)
+
+    def _spelled_as(self, names, override, display_name, org_name, org_sort):
+        """_spelled() with the organisation's name in the language given (read in the caller's own query)."""
+        shown = (names and letter_name(names, self.language)) or override or display_name or org_name
         return shown, effective_sort_name(shown, org_name, org_sort)
 
     def _untie(self, rows):
@@ -231,7 +279,7 @@ class AlphabeticalOrder:
 
 
 # What the name a row sorts under is made of, in the order _name_keyer's key takes them.
-NAME_FIELDS = ("name_override", "organisation_id", "organisation__name", "organisation__sort_name", "names")
+NAME_FIELDS = ("name_override", "display__name", "organisation__name", "organisation__sort_name", "names")
 # Timestamps are read as text (see fast_values): Row keeps them as ISO 8601 UTC text.
 ROW_FIELDS = ("pk", "name_override", "organisation_id", "organisation__name", "organisation__sort_name",
               "organisation__acronym", "organisation__country", "organisation__kind", "organisation__affiliation",
@@ -272,6 +320,13 @@ def fast_values(queryset, fields):
     """
     sql, params = queryset.order_by(*queryset.query.order_by).values_list(*fields).query.sql_with_params()
     return _stream(connections[queryset.db], sql, params)
+
+
+def _in_batches(rows):
+    """Rows in lists of FETCH, as _batches gives them."""
+    rows = iter(rows)
+    while batch := list(islice(rows, FETCH)):
+        yield batch
 
 
 def _stream(connection, sql, params):

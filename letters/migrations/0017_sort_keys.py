@@ -31,8 +31,12 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER letters_organisationname_changed AFTER INSERT OR UPDATE OR DELETE ON letters_organisationname
+CREATE TRIGGER letters_organisationname_changed AFTER INSERT OR DELETE ON letters_organisationname
     FOR EACH ROW EXECUTE FUNCTION letters_organisation_names_changed();
+CREATE TRIGGER letters_organisationname_updated AFTER UPDATE ON letters_organisationname
+    FOR EACH ROW WHEN ((NEW.organisation_id, NEW.language, NEW.name) IS DISTINCT FROM
+                       (OLD.organisation_id, OLD.language, OLD.name))
+    EXECUTE FUNCTION letters_organisation_names_changed();
 
 CREATE FUNCTION letters_organisation_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -42,8 +46,15 @@ END $$;
 CREATE TRIGGER letters_organisation_renamed AFTER UPDATE ON letters_organisation
     FOR EACH ROW WHEN (NEW.name IS DISTINCT FROM OLD.name OR NEW.sort_name IS DISTINCT FROM OLD.sort_name)
     EXECUTE FUNCTION letters_organisation_renamed();
+
+-- Checked at once, not at the end of the transaction as Django's own foreign keys are: a key copied for a sign-on
+-- deleted meanwhile fails its COPY (which is caught), never the transaction the export was part of.
+ALTER TABLE letters_sortkey ADD CONSTRAINT letters_sortkey_signature_fk FOREIGN KEY (signature_id)
+    REFERENCES letters_signature (id) ON DELETE CASCADE;
 """
 DROP_TRIGGERS = """
+ALTER TABLE letters_sortkey DROP CONSTRAINT IF EXISTS letters_sortkey_signature_fk;
+DROP TRIGGER IF EXISTS letters_organisationname_updated ON letters_organisationname;
 DROP TRIGGER IF EXISTS letters_organisation_renamed ON letters_organisation;
 DROP FUNCTION IF EXISTS letters_organisation_renamed();
 DROP TRIGGER IF EXISTS letters_organisationname_changed ON letters_organisationname;

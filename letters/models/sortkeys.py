@@ -34,8 +34,9 @@ class SortKeyQuerySet(models.QuerySet):
         Two statements however many keys (the query count of an export stays the same at any N): the older keys of
         these sign-ons are deleted, and the new ones copied in (COPY, written 5,000 rows at a time: adapting 100,000
         values one by one would cost more than computing them). Storing is a saving, never a condition: when it
-        fails (two exports storing the same new keys at once, a deadlock), nothing is stored and the next export keys
-        those names again."""
+        fails (two exports storing the same new keys at once, a deadlock, a sign-on deleted meanwhile), nothing is
+        stored: the caller reads again what is missing (the other export's keys, once committed) or keys the rest
+        itself. Returns whether they were stored."""
         connection = connections[self.db]
         table = self.model._meta.db_table
         try:
@@ -49,9 +50,11 @@ class SortKeyQuerySet(models.QuerySet):
                             f"{ids[i]}\t{language}\t{collation}\t{versions[i]}\t\\\\x{keys[i][skip:].hex()}\n"
                             for i in range(start, min(start + STORE_BATCH, len(ids)))
                         ))
+            return True
         # psycopg's own classes too: an error raised when COPY ends does not pass through Django's error wrapper.
         except (OperationalError, IntegrityError, psycopg.OperationalError, psycopg.IntegrityError):
             logger.warning("collation keys not stored", exc_info=True)
+            return False
 
 
 def _array(texts):
@@ -62,10 +65,9 @@ def _array(texts):
 class SortKey(models.Model):
     """The primary collation key of a sign-on's name in one language, as of its `name_version`."""
 
-    # No index of its own: the unique constraint's index starts with it. No constraint in the database either:
-    # PostgreSQL would check it at the end of the outermost transaction (Django's foreign keys are deferred), so a
-    # key copied for a sign-on deleted meanwhile would fail whatever the export was part of (a finalisation). Such
-    # a key is harmless (ids are not reused); the ORM deletes a sign-on's keys with it.
+    # No index of its own: the unique constraint's index starts with it. Not Django's constraint either, which
+    # PostgreSQL checks at the end of the outermost transaction: a key copied for a sign-on deleted meanwhile would
+    # fail whatever the export was part of (a finalisation). Migration 0017 adds one that is checked at once.
     signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="sort_keys", db_index=False,
                                   db_constraint=False)
     language = models.CharField(max_length=10)

@@ -1,6 +1,7 @@
 """Finalising freezes the list per language; later changes need a recorded reopen; late sign-ons form an addendum."""
 
 import pytest
+from django.utils import timezone
 
 from letters.exports import SignatoryList
 from letters.layouts import render_text
@@ -117,3 +118,16 @@ def test_a_finalised_export_can_be_reordered_and_keeps_contacts_for_coordinators
     rows = list(SignatoryList(letter, "en", include_contacts=True).rows())
     assert [row.signer_email for row in rows] == [first.signer_email, second.signer_email]
     assert all(row.signer_email == "" for row in SignatoryList(letter, "en").rows())
+
+
+def test_a_preview_of_the_addendum_skips_names_already_published_and_still_fills_up(signed, coordinator, sign):
+    letter, first, _second = signed
+    finalise_letter(letter, by=coordinator)
+    letter.refresh_from_db()
+    # Published, then approved again after publication (as a re-approval after a withdrawal leaves it).
+    Signature.objects.filter(pk=first.pk).update(added_after_finalisation=True, approved_at=timezone.now())
+    late = sign("Zulu Late", target=letter, status=Signature.Status.CONFIRMED)
+    late.approve(by=coordinator)
+
+    assert [row.name for row in SignatoryList(letter, "en", source="addendum").rows()] == ["Zulu Late"]
+    assert [row.name for row in SignatoryList(letter, "en", source="addendum", limit=1).rows()] == ["Zulu Late"]

@@ -115,8 +115,8 @@ def test_a_key_computed_while_a_rename_commits_is_never_used(letter, listed):
     assert names(letter)[0] == "Action Aid"
 
 
-def test_a_name_renamed_while_the_list_is_read_stays_on_it(letter, listed, monkeypatch):
-    """Renamed after its key was checked and before the rows were read: still listed, where its old name sorted."""
+def test_a_name_renamed_while_the_list_is_read_is_listed_in_its_new_place(letter, listed, monkeypatch):
+    """Renamed after its key was checked and before the rows were read: keyed as it now reads, in the same export."""
     key_missing = SignatoryList._key_missing
 
     def then_rename(self):
@@ -125,7 +125,7 @@ def test_a_name_renamed_while_the_list_is_read_stays_on_it(letter, listed, monke
         return checked
 
     monkeypatch.setattr(SignatoryList, "_key_missing", then_rename)
-    assert names(letter) == ["Zzz Amnesty", "Bread for All", "Oxfam", "Zonta Club"]
+    assert names(letter) == ["Bread for All", "Oxfam", "Zonta Club", "Zzz Amnesty"]
     monkeypatch.undo()
     assert names(letter) == ["Bread for All", "Oxfam", "Zonta Club", "Zzz Amnesty"]
 
@@ -202,3 +202,60 @@ def test_a_small_import_leaves_the_keys_to_the_first_export(letter, settings, dj
     assert stored_versions(letter) == {}
     assert names(letter) == ["Alpha Defenders", "Zeta Rights Group"]
     assert len(stored_versions(letter)) == 2
+
+
+def test_a_display_name_changed_after_the_list_read_the_display_names_is_keyed_as_it_now_reads(letter, listed):
+    """The key is computed from the display name read with the name version, in one row: a list object holding an
+    older copy of the display names (read a moment before a change commits) cannot store a wrong key as current."""
+    oxfam = listed["Oxfam"].organisation
+    display = OrganisationName.objects.create(organisation=oxfam, language="fr", name="Aaa Oxfam")
+    signatory_list = SignatoryList(letter, "fr")
+    assert signatory_list._display_names[oxfam.pk] == "Aaa Oxfam"  # read now, kept by the object
+    display.name = "Zzz Oxfam"
+    display.save()
+
+    signatory_list._key_missing()
+
+    assert names(letter, "fr") == ["Amnesty International", "Bread for All", "Zonta Club", "Zzz Oxfam"]
+
+
+def test_when_keys_cannot_be_stored_every_name_is_still_listed_in_order(letter, listed, sign, monkeypatch):
+    monkeypatch.setattr(type(SortKey.objects.all()), "store", lambda *args, **kwargs: False)
+    sign("Aardvark Alliance")
+    sign("Yemen Relief")
+    Organisation.objects.filter(name="Oxfam").update(name="Able Oxfam", sort_name="Able Oxfam")
+
+    expected = ["Aardvark Alliance", "Able Oxfam", "Amnesty International", "Bread for All", "Yemen Relief",
+                "Zonta Club"]
+    assert names(letter) == expected
+    assert names(letter, limit=2) == expected[:2]
+    assert names(letter, "fr") == expected  # nothing stored in French at all
+
+
+def test_a_sign_on_approved_while_the_list_is_read_is_listed_in_its_place(letter, listed, sign, monkeypatch):
+    key_missing = SignatoryList._key_missing
+
+    def then_sign(self):
+        checked = key_missing(self)
+        sign("Baobab Network")
+        return checked
+
+    monkeypatch.setattr(SignatoryList, "_key_missing", then_sign)
+
+    assert names(letter) == ["Amnesty International", "Baobab Network", "Bread for All", "Oxfam", "Zonta Club"]
+
+
+def test_saving_a_display_name_unchanged_keeps_the_stored_keys(letter, listed):
+    display = OrganisationName.objects.create(organisation=listed["Oxfam"].organisation, language="fr", name="Oxfam")
+    version = Signature.objects.get(pk=listed["Oxfam"].pk).name_version
+    display.save()
+    assert Signature.objects.get(pk=listed["Oxfam"].pk).name_version == version
+
+
+def test_a_sign_on_deleted_in_raw_sql_takes_its_keys_with_it(letter, listed):
+    gone = listed["Oxfam"].pk
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM letters_signatureevent WHERE signature_id = %s", [gone])
+        cursor.execute("DELETE FROM letters_signature WHERE id = %s", [gone])
+
+    assert not SortKey.objects.filter(signature_id=gone).exists()
