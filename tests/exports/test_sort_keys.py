@@ -259,3 +259,24 @@ def test_a_sign_on_deleted_in_raw_sql_takes_its_keys_with_it(letter, listed):
         cursor.execute("DELETE FROM letters_signature WHERE id = %s", [gone])
 
     assert not SortKey.objects.filter(signature_id=gone).exists()
+
+
+def test_the_scheduler_keys_changed_lists_in_every_language_once_per_change(letter, listed, sign):
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from letters.ordering import key_changed_lists
+
+    cache.clear()
+    SortKey.objects.all().delete()
+    languages = set(letter.versions.values_list("language", flat=True))
+
+    assert key_changed_lists() == 4 * len(languages)
+    assert {language: len(stored_versions(letter, language)) for language in languages} == \
+        {language: 4 for language in languages}
+    assert key_changed_lists() == 0  # nothing changed: the letter is not even read again
+
+    sign("Aardvark Alliance")
+    call_command("run_scheduler", "--once")
+    assert {language: len(stored_versions(letter, language)) for language in languages} == \
+        {language: 5 for language in languages}
