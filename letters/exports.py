@@ -29,7 +29,7 @@ from letters import collation
 from letters.countries import country_name
 from letters.models import ListSnapshot, Organisation, OrganisationName, Signature
 from letters.models.letters import interface_language, version_language
-from letters.ordering import CHUNK, ROW_FIELDS, AlphabeticalOrder, fast_values, without_article
+from letters.ordering import ROW_FIELDS, AlphabeticalOrder, fast_values, without_article
 from letters.text import clean_cell, clean_row
 
 ORDERS = ("alphabetical", "signed", "manual")
@@ -41,6 +41,8 @@ DATA_LAYOUTS = ("csv", "xlsx", "json")
 DOCUMENT_LAYOUTS = ("docx", "pdf")
 LAYOUTS = TEXT_LAYOUTS + DATA_LAYOUTS + DOCUMENT_LAYOUTS
 ORGANISATION, INDIVIDUAL = Organisation.Kind.ORGANISATION.value, Organisation.Kind.INDIVIDUAL.value
+# Ids per `pk__in` query, and lines per text chunk of a layout.
+CHUNK = 2000
 NUMBERINGS = ("continuous", "section")
 AFFILIATION_STYLES = ("paren", "comma", "slash", "tab")
 AFFILIATION_SEPARATORS = {"comma": ", ", "slash": " / ", "tab": "\t"}

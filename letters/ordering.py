@@ -16,16 +16,16 @@ from array import array
 from itertools import chain, islice
 from operator import eq, itemgetter
 
+from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import BinaryField, Case, CharField, F, FilteredRelation, Func, Q, Value, When
 from django.db.models.functions import Cast
 
 from letters import collation
-from letters.models import Organisation, Signature, SortKey
+from letters.models import Letter, Organisation, Signature, SortKey
 from letters.text import LEADING_ARTICLES
 
 ORGANISATION, INDIVIDUAL = Organisation.Kind.ORGANISATION.value, Organisation.Kind.INDIVIDUAL.value
-CHUNK = 2000
 # Rows per round trip to the database (a server-side cursor on PostgreSQL), about 2 MB at a time. Measured for the
 # CSV download of 100,000 rows (A/B, interleaved): 2,000 costs 6-9 % less CPU than 500 (fewer round trips); 5,000
 # saves a little more but holds ~7 MB more, too close to the 30 MB limit. The garbage collector is no factor: rows die
@@ -307,11 +307,6 @@ def key_changed_lists():
 
     A letter is looked at again when its list revision moves on (the revision seen is kept in the cache); renames
     that bypass the app only wait for the next export. PostgreSQL only. Returns the number of names keyed."""
-    from django.core.cache import cache
-    from django.db.models import Q
-
-    from letters.models import Letter
-
     if connections[Signature.objects.db].vendor != "postgresql":
         return 0
     keyed = 0
