@@ -76,6 +76,19 @@ def primary_keyer(language):
     return primary_key
 
 
+def primary_keys(texts, language):
+    """[primary_keyer(language)(text) for text in texts], faster for many: the ignored marks are removed from all
+    texts in one regex pass (joined by NUL, which no database text holds), and ICU is mapped over them in C."""
+    if not texts:
+        return []
+    get_key = _collator(language, icu.Collator.PRIMARY).getSortKey
+    joined = "\0".join(texts)
+    if _IGNORED_RE.search(joined):
+        stripped = _IGNORED_RE.sub("", joined).split("\0")
+        texts = stripped if len(stripped) == len(texts) else [_IGNORED_RE.sub("", text) for text in texts]
+    return list(map(get_key, texts))
+
+
 def primary_key(text, language):
     return primary_keyer(language)(text)
 

@@ -27,9 +27,9 @@ logger = logging.getLogger(__name__)
 
 
 class SortKeyQuerySet(models.QuerySet):
-    def store(self, language, collation, ids, versions, keys, skip=0):
-        """Remember keys for `language`, replacing older ones: keys[i][skip:] is the key of sign-on ids[i]'s name
-        as of its name version versions[i] (`skip`: bytes before the key, which are not stored).
+    def store(self, language, collation, ids, versions, keys):
+        """Remember keys for `language`, replacing older ones: keys[i] is the key of sign-on ids[i]'s name as of
+        its name version versions[i].
 
         Two statements however many keys (the query count of an export stays the same at any N): the older keys of
         these sign-ons are deleted, and the new ones copied in (COPY, written 5,000 rows at a time: adapting 100,000
@@ -45,11 +45,12 @@ class SortKeyQuerySet(models.QuerySet):
                                (language, _array(map(str, ids))))
                 copy = f'COPY {table} (signature_id, language, "collation", name_version, key) FROM STDIN'
                 with cursor.copy(copy) as rows:
+                    # One %-format per row, applied in C: an f-string per row in a generator cost twice as much.
+                    line = "%d" + f"\t{language}\t{collation}\t".replace("%", "%%") + "%d\t\\\\x%s\n"
                     for start in range(0, len(ids), STORE_BATCH):
-                        rows.write("".join(
-                            f"{ids[i]}\t{language}\t{collation}\t{versions[i]}\t\\\\x{keys[i][skip:].hex()}\n"
-                            for i in range(start, min(start + STORE_BATCH, len(ids)))
-                        ))
+                        end = start + STORE_BATCH
+                        hexed = map(bytes.hex, keys[start:end])
+                        rows.write("".join(map(line.__mod__, zip(ids[start:end], versions[start:end], hexed))))
             return True
         # psycopg's own classes too: an error raised when COPY ends does not pass through Django's error wrapper.
         except (OperationalError, IntegrityError, psycopg.OperationalError, psycopg.IntegrityError):

@@ -123,6 +123,18 @@ def test_primary_keys_ignore_exactly_the_quotes_and_marks_listed(language):
         assert primary(text) == reference(text.translate(collation._DELETE)), text
 
 
+@pytest.mark.parametrize("language", ["en", "fr", "zh"])
+def test_keying_many_names_at_once_gives_each_the_key_it_gets_alone(language):
+    """primary_keys (one regex pass over the names joined by NUL) agrees with primary_keyer name by name, also
+    when a name holds a NUL itself (SQLite text can) and when no name has a mark to strip."""
+    rng = random.Random(language)
+    alphabet = ("a", "B", "é", " ", "ñ", "国", *collation.IGNORED)
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
+    primary = collation.primary_keyer(language)
+    for batch in (texts, ["plain", "names", ""], ["a\0’b", "c'd"], []):
+        assert collation.primary_keys(batch, language) == [primary(text) for text in batch]
+
+
 def test_the_shown_and_sort_names_are_those_of_the_full_rule_whichever_source_gives_them(letter, sign):
     """The shortcut for a name shown as the directory has it (sort key and rows) agrees with the full rule: the
     letter's name in the language → the override → the display name → the canonical name, articles dropped."""

@@ -161,6 +161,27 @@ def test_stored_keys_give_the_order_computed_from_scratch_on_a_hostile_list(lett
     assert names(letter, "es") == first
 
 
+def test_each_stored_key_is_the_key_of_the_name_the_row_sorts_under(letter, sign):
+    """Keys are computed for all missing names at once (_name_keys): each is still the key its row's sort name gets
+    on its own (the full rule, _spelled), whichever source gives the name and whatever marks it holds."""
+    for index, name in enumerate(["The Rights Practice", "L’Observatoire", "People's Watch", "Égalité", "Zeta"]):
+        signature = sign(name, **({"fr": f"La {name}"} if index == 1 else {}),
+                         override="Réseau ‘Z’" if index == 4 else "")
+        if index == 3:
+            signature.names = {"fr": "« Égalité » Maintenant"}
+            signature.save()
+    names(letter, "fr")
+    stored = {pk: bytes(key) for pk, key in SortKey.objects.filter(language="fr").values_list("signature_id", "key")}
+    signatory_list, primary = SignatoryList(letter, "fr"), collation.primary_keyer("fr")
+    expected = {}
+    for signature in Signature.objects.filter(letter=letter).select_related("organisation"):
+        organisation = signature.organisation
+        _shown, sort_name = signatory_list._spelled(signature.names, signature.name_override, organisation.pk,
+                                                    organisation.name, organisation.sort_name)
+        expected[signature.pk] = primary(sort_name)
+    assert len(stored) == 5 and stored == expected
+
+
 def test_a_key_stored_for_a_sign_on_deleted_meanwhile_changes_nothing(letter, listed):
     gone_id = listed["Oxfam"].pk
     listed["Oxfam"].delete()
