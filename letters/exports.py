@@ -391,7 +391,7 @@ class SignatoryList(AlphabeticalOrder):
         return self._live_cells(self._live_values(), kinds, yes)
 
     def _live_cells(self, values, kinds, yes):
-        display, countries, spelled = self._display_names, {}, self._spelled
+        display, countries, shown_name = self._display_names, {}, self._shown
         published = self.published_ids if self.source == "addendum" else set()
         sections, no_section = self.sections, (0, "", "")
         restart, position, section = self.numbering == "section" and self.uses_sections, 0, 0
@@ -402,7 +402,7 @@ class SignatoryList(AlphabeticalOrder):
             if published and pk in published:
                 continue
             if override or org_id in display or (names and names != "{}"):
-                shown = spelled(names, override, org_id, org_name, org_sort)[0]
+                shown = shown_name(names, override, org_id, org_name)
             else:
                 shown = org_name
             if country not in countries:

@@ -15,9 +15,10 @@ import pytest
 
 from letters import collation
 from letters.exports import Row, SignatoryList
-from letters.ordering import effective_sort_name, fast_values, letter_name
+from letters.ordering import effective_sort_name, fast_values, letter_name, without_article
 from letters.models import Organisation
 from letters.resources import iter_csv, signatory_resource
+from letters.text import default_sort_name
 from tests.security.corpus import HIDDEN_FORMULAS, HOSTILE
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +134,14 @@ def test_keying_many_names_at_once_gives_each_the_key_it_gets_alone(language):
     primary = collation.primary_keyer(language)
     for batch in (texts, ["plain", "names", ""], ["a\0’b", "c'd"], []):
         assert collation.primary_keys(batch, language) == [primary(text) for text in batch]
+
+
+def test_the_fast_article_rule_drops_what_the_directorys_rule_drops():
+    """ordering.without_article (for names already clean) agrees with text.default_sort_name name by name."""
+    for name in ["The Egyptian Initiative", "THE RIGHTS PRACTICE", "Theatre for Peace", "The", "L’Union", "L'Ami",
+                 "Les Amis", "Lesotho Network", "La", "La Red", "El Sur", "Elders", "Los Andes", "Las Mujeres",
+                 "Le Monde", "Amnesty", "", "l’", "The  Spaced"]:
+        assert without_article(name) == default_sort_name(name), name
 
 
 def test_the_shown_and_sort_names_are_those_of_the_full_rule_whichever_source_gives_them(letter, sign):
