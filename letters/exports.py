@@ -395,34 +395,36 @@ class SignatoryList(AlphabeticalOrder):
         published = self.published_ids if self.source == "addendum" else set()
         sections, no_section = self.sections, (0, "", "")
         restart, position, section = self.numbering == "section" and self.uses_sections, 0, 0
-        batch = []
-        for (pk, override, org_id, org_name, org_sort, acronym, country, kind, affiliation, is_lead, signed_at,
-             confirmed_at, after_publication, _position, section_id, region, note, own_affiliation, names,
-             *contacts) in values:
-            if published and pk in published:
-                continue
-            if override or org_id in display or (names and names != "{}"):
-                shown = shown_name(names, override, org_id, org_name)
-            else:
-                shown = org_name
-            if country not in countries:
-                countries[country] = country_name(country, self.language)
-            rank, heading, _kind = sections.get(section_id, no_section)
-            if restart and rank != section:
-                position, section = 0, rank
-            position += 1
-            batch.append([
-                position, shown, acronym, countries[country], country, kinds.get(kind, kind),
-                own_affiliation or affiliation, yes if is_lead else "",
-                f"{signed_at[:10]} {signed_at[11:16]}" if signed_at else "",
-                f"{confirmed_at[:10]} {confirmed_at[11:16]}" if confirmed_at else "",
-                yes if after_publication else "", heading, region, note, *contacts,
-            ])
-            if len(batch) == 500:
+        labels, heading = _Labels(kinds), ""
+        values = iter(values)
+        # 500 rows at a time (islice, in C): no count to keep per row.
+        while chunk := list(islice(values, 500)):
+            batch = []
+            for (pk, override, org_id, org_name, _sort, acronym, country, kind, affiliation, is_lead, signed_at,
+                 confirmed_at, after_publication, _position, section_id, region, note, own_affiliation, names,
+                 *contacts) in chunk:
+                if published and pk in published:
+                    continue
+                if override or org_id in display or (names and names != "{}"):
+                    shown = shown_name(names, override, org_id, org_name)
+                else:
+                    shown = org_name
+                if country not in countries:
+                    countries[country] = country_name(country, self.language)
+                if sections:
+                    rank, heading, _kind = sections.get(section_id, no_section)
+                    if restart and rank != section:
+                        position, section = 0, rank
+                position += 1
+                batch.append([
+                    position, shown, acronym, countries[country], country, labels[kind],
+                    own_affiliation or affiliation, yes if is_lead else "",
+                    f"{signed_at[:10]} {signed_at[11:16]}" if signed_at else "",
+                    f"{confirmed_at[:10]} {confirmed_at[11:16]}" if confirmed_at else "",
+                    yes if after_publication else "", heading, region, note, *contacts,
+                ])
+            if batch:
                 yield batch
-                batch = []
-        if batch:
-            yield batch
 
     def _snapshot_rows(self):
         """The finalised rows, re-ordered as asked (a snapshot keeps every field an order needs)."""
@@ -459,6 +461,13 @@ class SignatoryList(AlphabeticalOrder):
 
 
 CONTACT_FIELDS = ("signer_name", "signer_email")
+
+
+class _Labels(dict):
+    """Labels of kinds; a kind without one is shown as it is (subscripting costs less than .get per row)."""
+
+    def __missing__(self, kind):
+        return kind
 
 
 def final_snapshot(letter, language):
