@@ -334,13 +334,15 @@ def key_changed_lists():
     each language of its letter (store_keys). A list filled through the form, or in a language nobody has viewed it
     in yet, then has its first export read stored keys instead of keying 100,000 names while someone waits.
 
-    A letter is looked at again when its list revision moves on (the revision seen is kept in the cache); renames
-    that bypass the app only wait for the next export. PostgreSQL only. Returns the number of names keyed."""
+    A letter is looked at again when its list revision moves on (the revision seen is kept in the cache) or ICU
+    changes (collation.VERSION, after an upgrade: no stored key matches any more); renames that bypass the app only
+    wait for the next export. PostgreSQL only. Returns the number of names keyed."""
     if connections[Signature.objects.db].vendor != "postgresql":
         return 0
     keyed = 0
     for letter in Letter.objects.filter(Q(count_organisations__gt=0) | Q(count_individuals__gt=0)).order_by("pk"):
-        seen = f"keyed-list:{letter.pk}"
+        # The ICU version in the name: after an upgrade every list is keyed again once, its revision unchanged.
+        seen = f"keyed-list:{collation.VERSION}:{letter.pk}"
         if cache.get(seen) != letter.list_revision:
             keyed += sum(store_keys(letter).values())
             cache.set(seen, letter.list_revision, None)

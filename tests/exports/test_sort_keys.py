@@ -282,6 +282,22 @@ def test_a_sign_on_deleted_in_raw_sql_takes_its_keys_with_it(letter, listed):
     assert not SortKey.objects.filter(signature_id=gone).exists()
 
 
+def test_after_an_icu_upgrade_the_scheduler_keys_every_list_again(letter, listed, monkeypatch):
+    from django.core.cache import cache
+
+    from letters.ordering import key_changed_lists
+
+    cache.clear()
+    languages = letter.versions.count()
+    key_changed_lists()
+    assert key_changed_lists() == 0
+
+    monkeypatch.setattr(collation, "VERSION", "icu99.9-1")  # the list itself did not change
+    assert key_changed_lists() == 4 * languages
+    assert set(SortKey.objects.filter(signature__letter=letter).values_list("collation", flat=True)) == {"icu99.9-1"}
+    assert names(letter) == ["Amnesty International", "Bread for All", "Oxfam", "Zonta Club"]
+
+
 def test_the_scheduler_keys_changed_lists_in_every_language_once_per_change(letter, listed, sign):
     from django.core.cache import cache
     from django.core.management import call_command
