@@ -86,18 +86,36 @@ def _lines(signatory_list, layout):
         first = False
 
 
+# An inline list's comma, full stop and heading colon where the language does not use the Latin ones. Written here
+# because CLDR's list patterns (Babel) join with "and" (Arabic's middle pattern too), which a footnote of 140 names
+# does not; these are the enumeration marks those scripts use.
+INLINE_PUNCTUATION = {
+    "ar": ("، ", ".", ": "), "fa": ("، ", ".", ": "), "ur": ("، ", "۔", ": "),
+    "zh": ("、", "。", "："), "ja": ("、", "。", "："),
+    "fr": (", ", ".", "\u00a0: "),  # French sets a (no-break) space before a colon
+}
+LATIN_PUNCTUATION = (", ", ".", ": ")
+
+
+def inline_punctuation(language):
+    """(comma, full stop, heading colon) of an inline list in `language` ("zh-hans" as "zh")."""
+    return INLINE_PUNCTUATION.get((language or "").lower().split("-")[0].split("_")[0], LATIN_PUNCTUATION)
+
+
 def _inline(signatory_list):
-    """Comma-separated paragraphs ending with a full stop, as in a footnote; one paragraph per section."""
+    """Comma-separated paragraphs ending with a full stop, as in a footnote; one paragraph per section. The
+    punctuation is the list language's (Arabic "،", Chinese "、" and "。")."""
+    comma, stop, colon = inline_punctuation(signatory_list.language)
     paragraphs, names, heading = [], [], ""
     for kind, value in signatory_list.events():
         if kind == "heading":
             if names:
-                paragraphs.append(heading + ", ".join(names) + ".")
-            names, heading = [], value + ": "
+                paragraphs.append(heading + comma.join(names) + stop)
+            names, heading = [], value + colon
         else:
             names.append(value.label_as(signatory_list.affiliation_style) if kind == "row" else value)
     if names:
-        paragraphs.append(heading + ", ".join(names) + ".")
+        paragraphs.append(heading + comma.join(names) + stop)
     if paragraphs:
         yield "\n\n".join(map(neutralise_line, paragraphs)) + "\n"
 

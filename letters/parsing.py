@@ -369,14 +369,20 @@ def _mark_errors(result):
 # --- a paragraph of names separated by commas (a footnote) ---------------------------------------------------
 
 
+# Commas and semicolons of the scripts that have their own (Arabic ، ؛, Chinese and Japanese 、，；), and full stops
+# (。, Urdu ۔): a footnote exported in those languages (layouts.INLINE_PUNCTUATION) reads back.
+INLINE_SEPARATORS = ",;،؛、，；"
+INLINE_STOPS = (".", "。", "۔")
+
+
 def _looks_inline(raws):
     """One to three lines, one of them with five or more comma-separated names (or four ending "and X.")."""
     body = [raw for raw in raws if raw.role not in (HEADING, LIST_HEADING, "noise")]
     if not body or len(body) > 3 or any(raw.is_row for raw in body):
         return False
     for raw in body:
-        pieces = split_top_level(raw.text, ",;")
-        if len(pieces) >= 5 or (len(pieces) >= 4 and (raw.text.endswith(".") or " and " in pieces[-1]
+        pieces = split_top_level(raw.text, INLINE_SEPARATORS)
+        if len(pieces) >= 5 or (len(pieces) >= 4 and (raw.text.endswith(INLINE_STOPS) or " and " in pieces[-1]
                                                       or pieces[-1].startswith("and "))):
             return not (len(pieces) <= 5 and kind_of(raw.text, "") == INDIVIDUAL)
     return False
@@ -391,8 +397,8 @@ def _parse_inline(raws):
                                  why=raw.why if heading else _("part of a paragraph of names")))
         if not heading:
             body.append(raw.text)
-    paragraph = _FOOTNOTE.sub("", clean_text(" ".join(body))).rstrip(" .;")
-    for position, piece in enumerate(split_top_level(paragraph, ",;"), start=1):
+    paragraph = _FOOTNOTE.sub("", clean_text(" ".join(body))).rstrip(" ;" + "".join(INLINE_STOPS))
+    for position, piece in enumerate(split_top_level(paragraph, INLINE_SEPARATORS), start=1):
         piece = clean_text(piece)
         if position > 1 and piece.lower().startswith("and "):
             piece = piece[4:]

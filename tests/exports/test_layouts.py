@@ -152,3 +152,46 @@ def test_unknown_language_or_order_is_refused(letter):
         SignatoryList(letter, "xx")
     with pytest.raises(ExportError):
         SignatoryList(letter, "en", "random")
+
+
+def test_an_inline_list_takes_the_punctuation_of_its_language(letter, sign):
+    sign("Amnesty International", ar="منظمة العفو الدولية", zh="国际特赦组织")
+    sign("Cairo Institute", ar="مركز القاهرة", zh="开罗研究所")
+    sign("Zeta Network")
+
+    arabic = render_text(SignatoryList(letter, "ar"), "inline")
+    assert arabic.count("، ") == 2 and ", " not in arabic and arabic.endswith(".\n")
+    chinese = render_text(SignatoryList(letter, "zh-hans"), "inline")
+    assert chinese.count("、") == 2 and ", " not in chinese and chinese.endswith("。\n")
+    assert "国际特赦组织" in chinese
+    assert render_text(SignatoryList(letter, "en"), "inline") == (
+        "Amnesty International, Cairo Institute, Zeta Network.\n")
+
+
+def test_inline_section_headings_end_with_the_languages_colon(letter, sign):
+    from letters.models import Section
+
+    section = Section.objects.create(letter=letter, headings={"en": "Individuals", "fr": "Personnes",
+                                                              "zh": "个人"}, position=1)
+    sign("Amnesty International")
+    Signature.objects.filter(pk=sign("Ada Lovelace", kind=Organisation.Kind.INDIVIDUAL).pk).update(section=section)
+
+    assert render_text(SignatoryList(letter, "en"), "inline") == "Amnesty International.\n\nIndividuals: Ada Lovelace.\n"
+    assert render_text(SignatoryList(letter, "fr"), "inline").endswith("Personnes\u00a0: Ada Lovelace.\n")
+    assert render_text(SignatoryList(letter, "zh-hans"), "inline").endswith("个人：Ada Lovelace。\n")
+
+
+@pytest.mark.parametrize("language", ["ar", "zh"])
+def test_an_inline_list_in_arabic_or_chinese_reads_back_as_the_same_names(letter, sign, language):
+    from letters.parsing import parse_list
+
+    names = {"ar": ["مركز القاهرة لدراسات حقوق الإنسان", "منظمة العفو الدولية", "الشبكة العربية", "مؤسسة الكرامة",
+                    "مركز الخليج"],
+             "zh": ["国际特赦组织", "开罗研究所", "人权观察", "亚洲论坛", "国际人权联合会"]}[language]
+    for index, name in enumerate(names):
+        sign(f"Organisation {index}", **{language: name})
+    text = render_text(SignatoryList(letter, language), "inline")
+
+    parsed = parse_list(text, language=language)
+    assert parsed.layout == "inline"
+    assert sorted(entry.name for entry in parsed.entries) == sorted(names)
