@@ -245,6 +245,9 @@ EMAIL_MAX_ATTEMPTS = envint("EMAIL_MAX_ATTEMPTS", 12)
 # emails and messages and the emails about their sign-ons are erased (run_scheduler daily, or apply_retention).
 # 0 = keep them (off).
 SIGNER_DATA_RETENTION_DAYS = envint("SIGNER_DATA_RETENTION_DAYS", 0)
+# Background export files (ExportJob) are deleted this many days after they were requested (run_scheduler, hourly):
+# they may hold signers' emails, and a list changes after a week anyway. 0 = keep them.
+EXPORT_JOB_KEEP_DAYS = envint("EXPORT_JOB_KEEP_DAYS", 7)
 
 # Security: strict in production, relaxed only for local http.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -1,10 +1,29 @@
 """Background exports: a big list requested from the exports page is written by the worker (letters.tasks)."""
 
+import logging
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .letters import Letter
+
+logger = logging.getLogger(__name__)
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def prune(self, now=None, days=None):
+        """Delete the jobs requested EXPORT_JOB_KEEP_DAYS ago or more, with their files (0: keep them all); a job
+        still queued or running by then has died with its worker. The scheduler runs it hourly. Returns how many."""
+        days = settings.EXPORT_JOB_KEEP_DAYS if days is None else days
+        if days <= 0:
+            return 0
+        cutoff = (now or timezone.now()) - timezone.timedelta(days=days)
+        deleted, _by_model = self.filter(created_at__lte=cutoff).delete()
+        if deleted:
+            logger.info("export files pruned: %s", deleted)
+        return deleted
 
 
 class ExportJob(models.Model):
@@ -38,6 +57,8 @@ class ExportJob(models.Model):
     )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

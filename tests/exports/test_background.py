@@ -75,3 +75,31 @@ def test_only_the_letters_coordinators_may_download_a_background_export(
     assert client.get(f"/manage/letters/big-letter/exports/background/{job.pk}/").status_code in (403, 404)
     elsewhere = LetterFactory(slug="elsewhere", coordinators=[other])
     assert client.get(f"/manage/letters/{elsewhere.slug}/exports/background/{job.pk}/").status_code == 404
+
+
+def test_export_files_older_than_the_keep_days_are_deleted_by_the_scheduler(
+        coordinator_client, big_letter, settings, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.TASKS = IMMEDIATE_TASKS
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            _request(coordinator_client, big_letter)
+    old, recent = ExportJob.objects.order_by("pk")
+    ExportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timezone.timedelta(days=8))
+
+    call_command("run_scheduler", "--once")
+
+    assert list(ExportJob.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert coordinator_client.get(f"/manage/letters/big-letter/exports/background/{old.pk}/").status_code == 404
+    assert coordinator_client.get(f"/manage/letters/big-letter/exports/background/{recent.pk}/").status_code == 200
+
+
+def test_keep_days_zero_keeps_every_export_file(big_letter, settings):
+    from django.utils import timezone
+
+    settings.EXPORT_JOB_KEEP_DAYS = 0
+    job = ExportJob.objects.create(letter=big_letter, language="en", layout="xlsx")
+    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timezone.timedelta(days=400))
+    assert ExportJob.objects.prune() == 0 and ExportJob.objects.filter(pk=job.pk).exists()

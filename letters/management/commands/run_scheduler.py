@@ -8,6 +8,7 @@ from django.db import Error as DatabaseLibraryError
 from django.db import close_old_connections
 
 from letters.emails.core import reset_connections, send_due
+from letters.models import ExportJob
 from letters.ordering import key_changed_lists
 from letters.services.confidential import publish_due
 from letters.services.personal_data import apply_retention
@@ -26,13 +27,15 @@ JOBS = [
     ("sort keys", key_changed_lists, 5 * 60),
     # Off unless SIGNER_DATA_RETENTION_DAYS is set; once a day is enough for a limit counted in days.
     ("retention", apply_retention, 24 * 60 * 60),
+    # Background export files older than EXPORT_JOB_KEEP_DAYS (they may hold signers' emails).
+    ("export files", lambda: ExportJob.objects.prune(), 60 * 60),
 ]
 
 
 class Command(BaseCommand):
     help = ("Run the due jobs in a loop: reminders and digests every 15 minutes, the outbox sweep and the "
             "publication of confidential letters every minute, the sort keys of changed lists every 5 minutes, "
-            "the retention of signers' data once a day.")
+            "old background export files every hour, the retention of signers' data once a day.")
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run every job once and exit (for cron or tests).")
