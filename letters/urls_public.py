@@ -3,17 +3,17 @@
 from django.urls import path
 
 from letters import feeds
-from letters.views import embed, public
+from letters.views import embed, public, signatories
 
 app_name = "public"
 
 urlpatterns = [
     path("", public.home, name="home"),
     path("letters/<slug:slug>/", public.letter_detail, name="letter"),
-    path("letters/<slug:slug>/signatories/", public.signatory_list, name="signatories"),
-    path("letters/<slug:slug>/signatories/signatories.txt", public.signatory_download, {"layout": "txt"},
+    path("letters/<slug:slug>/signatories/", signatories.signatory_list, name="signatories"),
+    path("letters/<slug:slug>/signatories/signatories.txt", signatories.signatory_download, {"layout": "txt"},
          name="signatories_txt"),
-    path("letters/<slug:slug>/signatories/signatories.csv", public.signatory_download, {"layout": "csv"},
+    path("letters/<slug:slug>/signatories/signatories.csv", signatories.signatory_download, {"layout": "csv"},
          name="signatories_csv"),
     path("letters/<slug:slug>/revisions/", public.revision_history, name="revisions"),
     path("letters/<slug:slug>/revisions/<int:number>/", public.revision_detail, name="revision"),

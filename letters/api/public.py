@@ -1,6 +1,6 @@
 """Public read endpoints: what the public letter page shows, never more. Only Letter.objects.public() (no drafts,
 no confidential letter before its publication), counts as kept on write, and the public list through the one export
-path (letters.views.public.public_entries: withheld names counted, never named; no signer's name or email)."""
+path (letters.views.public_cache.public_entries: withheld names counted, never named; no signer's name or email)."""
 
 from typing import Literal, Optional
 
@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 from letters.api import schemas
 from letters.api.throttles import CountThrottle, PublicThrottle
 from letters.models import Letter
-from letters.views import public as public_views
+from letters.views import public_cache
 
 router = Router(tags=["public"], throttle=[PublicThrottle()])
 
@@ -25,7 +25,7 @@ PUBLIC_MAX_AGE = 60
 MAX_ENTRIES = 5000
 LIMITED = {429: schemas.Error}  # beyond the rate limit (Retry-After says when to come back)
 
-# Letter.objects.public() and Letter.is_open in one statement of plain SQL, as page_stamp (views/public.py) reads
+# Letter.objects.public() and Letter.is_open in one statement of plain SQL, as page_stamp (views/public_cache.py) reads
 # its row: the count is polled by every embedded widget, and building the same query through the ORM costs more CPU
 # than all the rest of the request. tests/api/test_count.py checks that it finds exactly what public() finds.
 _COUNT_SQL = """
@@ -158,15 +158,15 @@ def letter_signatories(request, response: HttpResponse, slug: str, language: str
     "… that cannot be named" entries (withheld names are counted, never named). 404 while the letter keeps its
     list private. `language`: one of the letter's versions or an interface language (default: the letter's own).
     Entries `offset` … `offset + limit`."""
-    stamp = public_views.page_stamp(slug)
-    letter = public_views.cached_letter(slug, stamp)  # Letter.objects.public(): 404 for confidential letters too
+    stamp = public_cache.page_stamp(slug)
+    letter = public_cache.cached_letter(slug, stamp)  # Letter.objects.public(): 404 for confidential letters too
     if not _list_is_public(letter):
         raise HttpError(404, "This letter's list is not public while it is open.")
     language = language or letter.default_language
     if language not in {*letter.languages(), *dict(settings.LANGUAGES)}:
         raise HttpError(422, f"Unknown language “{language}” for this letter.")
     with translation.override(_interface_language(language)):
-        listed = public_views.public_entries(letter, _interface_language(language), stamp)
+        listed = public_cache.public_entries(letter, _interface_language(language), stamp)
     entries = listed["entries"]
     _public_headers(response, PUBLIC_MAX_AGE)
     return {"slug": letter.slug, "language": language, "list_revision": int(stamp[3]), "names": listed["names"],

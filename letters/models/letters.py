@@ -20,7 +20,7 @@ class InvalidTransition(Exception):
 class LetterQuerySet(models.QuerySet):
     def readable(self):
         """Letters that have been opened (everything but drafts): readable by anyone when public, and a
-        confidential one by those holding its link (letters.views.public.get_letter_for_reader decides)."""
+        confidential one by those holding its link (letters.views.public.get_letter_for_public decides)."""
         return self.exclude(status=Letter.Status.DRAFT)
 
     def public(self):

@@ -38,7 +38,7 @@ def ensure_access_key(letter):
 
 
 def _save_key(letter):
-    # updated_at moves too: public pages keep the letter in the cache under it (views.public.cached_letter), and
+    # updated_at moves too: public pages keep the letter in the cache under it (views.public_cache.cached_letter), and
     # must check readers against the new key at once.
     Letter.objects.filter(pk=letter.pk).update(access_key=letter.access_key, updated_at=timezone.now())
 

@@ -1,31 +1,20 @@
 """Public pages for partner NGOs: read a letter in their language, sign on, confirm, withdraw or correct."""
 
-import csv
-import hashlib
-import io
 import re
 import time
-import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import connection
-from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, prefetch_related_objects
+from django.db.models import Count, Max, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
-from django.utils.formats import date_format
-from django.utils import timezone
-from django.utils.timezone import localtime
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,27 +22,21 @@ from django.views.decorators.http import require_POST
 from coalition.middleware import client_ip as address_of
 from letters.forms.public import ListingForm, NameChoiceForm, SignOnForm, browser_binding, fill_timer_token
 from letters.markdown import render_markdown
-from letters.models import Letter, LetterVersion, Signature
+from letters.models import Letter, Signature
 from letters.models.letters import version_language
 from letters.access import reader_may_see
 from letters.services import confidential, signon
-from letters.exports import SignatoryList
-from letters.services.finalise import published_addenda
-from letters.text import clean_row
 
 
-def _readable_letters(with_versions=True):
-    # The versions come with their text history's size and date ("Text last changed on …"), in the same query.
-    versions = Prefetch("versions", queryset=LetterVersion.objects.annotate(
-        revision_count=Count("revisions"), text_changed_at=Max("revisions__created_at")))
-    return Letter.objects.readable().prefetch_related(versions) if with_versions else Letter.objects.readable()
-
-
+from letters.views.public_cache import (
+    PAGE_CACHE_SECONDS, cache_key, cached_letter, markup_release, page_stamp, readable_letters, signatories_for_page,
+    stamp_confidential,
+)
 def get_letter_for_public(request, slug, with_versions=True, signer_link=False):
     """The access helper for the public: any letter but drafts, and a confidential one only for those who may
     read it (letters.access.reader_may_see). 404 otherwise, so that neither can be probed. `signer_link`: the
     view checks a signer's own signed link instead (see _from_link)."""
-    letter = get_object_or_404(_readable_letters(with_versions), slug=slug)
+    letter = get_object_or_404(readable_letters(with_versions), slug=slug)
     if not (signer_link or reader_may_see(request, letter) or _signer_link_in_address(request, letter)):
         raise Http404
     return letter
@@ -139,7 +122,7 @@ def _sign(request, letter):
 def _letter_page(request, letter, form, stamp=None, page_key=None):
     prefetch_related_objects([letter], "versions")
     language = get_language()
-    version = letter.version(_version_language(request, letter, language))
+    version = letter.version(chosen_version_language(request, letter, language))
     show_list = letter.list_public_while_open or letter.status != Letter.Status.OPEN
     counts, signatory_list, listed_names, names_shown = signatories_for_page(
         letter, language, show_list, stamp or page_stamp(letter.slug, confidential=True))
@@ -180,7 +163,7 @@ def _text_history(version):
 def revision_history(request, slug):
     """Every revision of one version's text (?version=, else the page's language): number, date, kind, note."""
     letter = get_letter_for_public(request, slug)
-    version = letter.version(_version_language(request, letter, get_language()))
+    version = letter.version(chosen_version_language(request, letter, get_language()))
     if version is None:
         raise Http404
     revisions = list(version.revisions.order_by("-number"))
@@ -194,7 +177,7 @@ def revision_detail(request, slug, number):
     from letters.services.revisions import diff_texts
 
     letter = get_letter_for_public(request, slug)
-    version = letter.version(_version_language(request, letter, get_language()))
+    version = letter.version(chosen_version_language(request, letter, get_language()))
     if version is None:
         raise Http404
     revision = get_object_or_404(version.revisions, number=number)
@@ -210,7 +193,7 @@ def revision_detail(request, slug, number):
     })
 
 
-def _version_language(request, letter, language):
+def chosen_version_language(request, letter, language):
     """The version the reader chose with ?version=pt (any of the letter's languages), else the page's language."""
     wanted = request.GET.get("version", "")
     return wanted if wanted in letter.languages() else language
@@ -263,22 +246,6 @@ def _page_placeholders():
     return _placeholders(settings.SECRET_KEY)
 
 
-@lru_cache(maxsize=1)
-def _release():
-    """What the cached page's markup depends on besides the data: the templates, the translations and the static
-    files' hashed names (the cache is shared and outlives a deploy). Read once per process."""
-    digest = hashlib.sha256()
-    base = Path(settings.BASE_DIR)
-    files = [*sorted((base / "templates").rglob("*.html")), *sorted(base.glob("locale/*/LC_MESSAGES/*.mo")),
-             Path(settings.STATIC_ROOT) / "staticfiles.json", Path(__file__).resolve().parent.parent / "forms/public.py"]
-    for path in files:
-        try:
-            digest.update(str(path).encode() + path.read_bytes())
-        except OSError:
-            continue
-    return digest.hexdigest()[:16]
-
-
 def _page_key(request, stamp):
     """The cache key of this request's letter page, or None when it must be rendered for this visitor."""
     if request.method not in ("GET", "HEAD"):
@@ -295,7 +262,7 @@ def _page_key(request, stamp):
         return None
     if len(get_messages(request)):
         return None
-    return _cache_key("page", _release(), get_language(), request.path, version, *stamp)
+    return cache_key("page", markup_release(), get_language(), request.path, version, *stamp)
 
 
 def _cached_page(request, key):
@@ -337,330 +304,6 @@ def _render_page_for_cache(request, letter, form, context, key):
         return render(request, "letters/public/letter.html", context)
     cache.set(key, entry, PAGE_CACHE_SECONDS)
     return _fill_page(request, entry)
-
-
-# --- the public list, kept on write and rendered once per change --------------------------------------------------
-# A page view starts with one small query (page_stamp) reading the letter's row: when the letter and its versions
-# last changed, and the list state that every write keeps (letters.models.signatures.list_changed: the counts and a
-# revision that moves on with each change to the public list, in the transaction of the change). Nothing is
-# counted on read. The letter, the public list (built once through the one export path) and the page's first part
-# of it are cached under that stamp in the shared cache (CACHE_URL: Redis, so all workers and replicas share one
-# rendering per change); a change moves the stamp, so the next visitor sees it at once.
-PAGE_CACHE_SECONDS = 24 * 3600  # keys carry the stamp: a change never waits for expiry; this only frees memory
-LETTER_PAGE_NAMES = 200  # the letter page shows this many names, then links to the full list
-LIST_PAGE_NAMES = 200  # names per page of the full list
-BUILD_WAIT_SECONDS = 5  # how long a worker waits for another one rendering the same list before doing it itself
-
-_STAMP_SQL = """
-    SELECT l.id, l.updated_at, (SELECT MAX(v.updated_at) FROM {version} v WHERE v.letter_id = l.id),
-        l.list_revision, l.count_organisations, l.count_individuals, l.count_unnamed,
-        CASE WHEN l.confidential AND (l.publish_at IS NULL OR l.publish_at > %s) THEN 1 ELSE 0 END
-    FROM {letter} l WHERE l.slug = %s AND l.status <> %s
-"""
-
-
-def page_stamp(slug, confidential=False):
-    """(letter id, when the letter and its versions last changed, list revision, counts, confidential now).
-    404 for drafts, and for confidential letters unless `confidential` (the caller then checks the reader).
-
-    One row (and the letter's few versions), whatever the number of sign-ons. Plain SQL because this runs on every
-    page view: the same query through the ORM costs several times as much CPU.
-    """
-    sql = _STAMP_SQL.format(letter=Letter._meta.db_table, version=LetterVersion._meta.db_table)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [now, slug, Letter.Status.DRAFT])
-        row = cursor.fetchone()
-    if row is None or (row[7] and not confidential):
-        raise Http404
-    return tuple(str(value) for value in row)
-
-
-def stamp_confidential(stamp):
-    return stamp[7] == "1"
-
-
-def stamp_counts(stamp):
-    """How many have signed (approved): organisations, individuals, and those not named, as kept on write."""
-    return {"organisations": int(stamp[4]), "individuals": int(stamp[5]), "unnamed": int(stamp[6])}
-
-
-def _cache_key(kind, *parts):
-    return f"public-{kind}:" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
-
-
-def _build_once(key, build):
-    """cache[key], built by one worker of all those sharing the cache: the others wait for it a moment."""
-    value = cache.get(key)
-    if value is not None:
-        return value
-    lock = key + ":building"
-    if not cache.add(lock, 1, BUILD_WAIT_SECONDS * 2):
-        for _attempt in range(BUILD_WAIT_SECONDS * 20):
-            time.sleep(0.05)
-            value = cache.get(key)
-            if value is not None:
-                return value
-    try:
-        value = build()
-        cache.set(key, value, PAGE_CACHE_SECONDS)
-    finally:
-        cache.delete(lock)
-    return value
-
-
-def cached_letter(slug, stamp):
-    """The public letter with its versions, as of `stamp`."""
-    key = _cache_key("letter", slug, *stamp[:3])
-    letter = cache.get(key)
-    if letter is None:
-        letter = get_object_or_404(_readable_letters(), slug=slug)
-        cache.set(key, letter, PAGE_CACHE_SECONDS)
-    return letter
-
-
-def _list_stamp(stamp):
-    """What the list depends on: the letter (status, sections), its versions (list words) and the list revision."""
-    return stamp[:4]
-
-
-def public_entries(letter, language, stamp):
-    """The whole public list in `language` as of `stamp`, built once per change into the shared cache:
-    {"entries": [("heading" | "name" | "unnamed", text)…], "names": how many names}. Never contact columns."""
-    key = _cache_key("entries", language, *_list_stamp(stamp))
-    return _build_once(key, lambda: build_public_entries(letter, language))
-
-
-def build_public_entries(letter, language):
-    """The public list through the one export path (letters/exports.py SignatoryList, letters/layouts.py): the
-    letter's sections (or organisations, then individuals) in locale-aware alphabetical order — the finalised
-    snapshot once the letter is finalised — and how many cannot be named. The names as the public page prints
-    them; signers' names and emails are never read."""
-    from letters.layouts import entry_text
-
-    signatories = SignatoryList(letter, language, "alphabetical", affiliation_style="comma")
-    entries, names = [], 0
-    for kind, value in signatories.events():
-        if kind == "row":
-            entries.append(("name", entry_text(value, "lines", signatories.affiliation_style)))
-            names += 1
-        else:
-            entries.append((kind, value))
-    # Under the finalised list, each addendum recorded since (services/finalise.py published_addenda): an
-    # ("addendum", heading) entry, its names, and its own count of those not named. The heading gives the day the
-    # addendum was recorded as sent, which is when these names were published; it is rendered here, in the page's
-    # language, and cached with the rest (recording an addendum moves the list revision on).
-    for addendum in published_addenda(letter, language):
-        published = date_format(localtime(addendum.published_at), "DATE_FORMAT")
-        entries.append(("addendum", _("Added after publication on %(date)s") % {"date": published}))
-        for row in addendum.rows:
-            entries.append(("name", entry_text(clean_row(row), "lines", signatories.affiliation_style)))
-            names += 1
-        if addendum.unnamed:
-            entries.append(("unnamed", _unnamed_text(letter, language, addendum.unnamed)))
-    return {"entries": entries, "names": names}
-
-
-def _unnamed_text(letter, language, count):
-    """"and N organisations that cannot be named…" for `count`, in the list's own words for `language` (the
-    version's, else the interface's), as the export path words the finalised list's count."""
-    words = SignatoryList(letter, language, source="live")
-    words.unnamed = count  # a cached_property: this count instead of the live list's
-    return words.unnamed_text()
-
-
-def segments(entries):
-    """The entries in parts: the list, then one part per addendum (each starting with its ("addendum", heading))."""
-    parts = [[]]
-    for entry in entries:
-        if entry[0] == "addendum":
-            parts.append([])
-        parts[-1].append(entry)
-    return parts
-
-
-def _blocks(entries, unnamed_text=None):
-    """Entries as letters/public/_signatory_list.html shows them: {"heading"}, {"names": […], "id"}, {"unnamed"}.
-    `unnamed_text` is added at the end when the entries do not reach it (a first part, a page)."""
-    blocks, names, lists = [], None, 0
-    for kind, text in entries:
-        if kind == "name":
-            if names is None:
-                lists += 1
-                names = []
-                blocks.append({"names": names, "id": "signatory-list" if lists == 1 else f"signatory-list-{lists}"})
-            names.append(text)
-        else:
-            names = None
-            blocks.append({kind: text})
-    if unnamed_text and not any("unnamed" in block for block in blocks):
-        blocks.append({"unnamed": unnamed_text})
-    return blocks
-
-
-def first_part(entries, limit):
-    """The entries up to the `limit`th name; the unnamed count, when the list prints it later, is kept."""
-    shown, names = [], 0
-    for kind, text in entries:
-        if kind == "name":
-            if names == limit:
-                break
-            names += 1
-        shown.append((kind, text))
-    while shown and shown[-1][0] == "heading":  # a section heading with none of its names under it
-        shown.pop()
-    unnamed = next((text for kind, text in entries if kind == "unnamed"), None)
-    return shown, unnamed
-
-
-def signatories_for_page(letter, language, show_list, stamp):
-    """(counts, the rendered letters/public/_signatory_list.html with the first names, or None, how many names,
-    how many of them it shows)."""
-    counts = stamp_counts(stamp)
-    if not show_list:
-        return counts, None, 0, 0
-
-    def render_first_part():
-        listed = public_entries(letter, language, stamp)
-        # The first names of the list, then the first names of each addendum: a long finalised list must not hide
-        # the names added after it (the full list page has them all).
-        shown = []
-        for part in segments(listed["entries"]):
-            part_shown, unnamed = first_part(part, LETTER_PAGE_NAMES)
-            if unnamed and ("unnamed", unnamed) not in part_shown:
-                part_shown.append(("unnamed", unnamed))
-            shown += part_shown
-        context = {"signatories": {"blocks": _blocks(shown)}}
-        return {"html": render_to_string("letters/public/_signatory_list.html", context), "names": listed["names"],
-                "shown": sum(1 for kind, _text in shown if kind == "name")}
-
-    # Rendered markup: keyed by the release too, so a deploy that changes the template is seen at once.
-    fragment = _build_once(_cache_key("first-part", _release(), language, *_list_stamp(stamp)), render_first_part)
-    # A fragment cached by the previous release (same templates) has no "shown": it showed the first names only.
-    shown = fragment.get("shown", min(fragment["names"], LETTER_PAGE_NAMES))
-    return counts, mark_safe(fragment["html"]), fragment["names"], shown  # noqa: S308 - the template escaped every name
-
-
-def _search_key(text):
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _public_list_or_404(request, slug):
-    stamp = page_stamp(slug, confidential=True)
-    letter = cached_letter(slug, stamp)
-    if stamp_confidential(stamp) and not reader_may_see(request, letter):
-        raise Http404
-    if not (letter.list_public_while_open or letter.status != Letter.Status.OPEN):
-        raise Http404
-    language = get_language()
-    return letter, language, stamp, public_entries(letter, language, stamp)
-
-
-def signatory_list(request, slug):
-    """The whole public list, paginated and searchable (?q=…&page=…): the names the letter page starts with."""
-    letter, language, stamp, listed = _public_list_or_404(request, slug)
-    query = request.GET.get("q", "").strip()[:200]
-    wanted = _search_key(query) if query else None
-    # Each name with its part (the list, or an addendum) and the heading it stands under, so that every page shows
-    # its names' headings; each part's unnamed count closes it, on the page where its last name is.
-    parts, rows = [], []
-    for index, part in enumerate(segments(listed["entries"])):
-        title = part[0][1] if part and part[0][0] == "addendum" else None
-        unnamed = next((text for kind, text in part if kind == "unnamed"), None)
-        parts.append({"title": title, "unnamed": unnamed})
-        heading = None
-        for kind, text in part:
-            if kind == "heading":
-                heading = text
-            elif kind == "name" and (wanted is None or wanted in _search_key(text)):
-                rows.append((index, heading, text))
-    page = Paginator(rows, LIST_PAGE_NAMES).get_page(request.GET.get("page"))
-    prefetch_related_objects([letter], "versions")
-    version = letter.version(_version_language(request, letter, language))
-    context = {
-        "letter": letter, "version": version,
-        "counts": stamp_counts(stamp), "query": query, "page": page, "total": listed["names"],
-        "signatories": {"blocks": _blocks(_page_entries(parts, rows, page))},
-    }
-    return render(request, "letters/public/signatories.html", context)
-
-
-def _page_entries(parts, rows, page):
-    """The entries of one page of the full list: the parts it reaches (from the first, on the first page, so that a
-    part without names still shows its count), each with its title (an addendum's heading), the page's names under
-    their section headings, and each part's unnamed count where the part ends."""
-    names = page.object_list
-    first = 0
-    if page.number > 1 and names:
-        previous = rows[page.start_index() - 2][0]  # the part of the previous page's last name
-        first = names[0][0] if previous == names[0][0] else previous + 1
-    last = len(parts) - 1 if not page.has_next() else names[-1][0]
-    entries = []
-    for index in range(first, last + 1):
-        if parts[index]["title"]:
-            entries.append(("addendum", parts[index]["title"]))
-        heading = None
-        for part, row_heading, text in names:
-            if part != index:
-                continue
-            if row_heading != heading and row_heading is not None:
-                entries.append(("heading", row_heading))
-            heading = row_heading
-            entries.append(("name", text))
-        # A part ends on this page unless the next page still has some of its names.
-        ends_here = index < last or not page.has_next() or rows[page.end_index()][0] != index
-        if parts[index]["unnamed"] and ends_here:
-            entries.append(("unnamed", parts[index]["unnamed"]))
-    return entries
-
-
-def signatory_download(request, slug, layout):
-    """The public list as plain text (one name a line, headings, the unnamed count) or CSV — only what the public
-    page shows: listed names, never signers' names or emails; those not named are counted, not named."""
-    letter, language, stamp, listed = _public_list_or_404(request, slug)
-    base = f"{letter.slug}-signatories-{language}"
-    if layout == "csv":
-        content, content_type, filename = _public_csv(listed["entries"], language), "text/csv", f"{base}.csv"
-    else:
-        content, content_type, filename = _public_text(listed["entries"]), "text/plain", f"{base}.txt"
-    response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _public_text(entries):
-    from letters.text import neutralise_line
-
-    lines, first = [], True
-    for kind, text in entries:
-        if kind != "name" and not first:
-            lines.append("")
-        lines.append(neutralise_line(text))
-        first = False
-    return "\ufeff" + "\n".join(lines) + ("\n" if lines else "")
-
-
-def _public_csv(entries, language):
-    from django.utils import translation
-
-    from letters.text import export_cell
-
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel reads the accents right
-    writer = csv.writer(buffer)
-    with translation.override(language):
-        writer.writerow([_("No."), _("Name"), _("Section")])
-    number, heading = 0, ""
-    for kind, text in entries:
-        if kind in ("heading", "addendum"):  # an addendum's names are "Added after publication on …"
-            heading = text
-        elif kind == "name":
-            number += 1
-            writer.writerow([number, export_cell(text), export_cell(heading)])
-        else:
-            writer.writerow(["", export_cell(text), ""])
-    return buffer.getvalue()
 
 
 def thanks(request, slug):

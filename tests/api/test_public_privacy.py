@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from letters.models import Letter
-from letters.views.public import build_public_entries
+from letters.views.public_cache import build_public_entries
 from tests.factories import LetterFactory, OrganisationFactory, SignatureFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils.timezone import localtime
 
 from letters.models import ListSnapshot, OrganisationName, Signature
 from letters.services.finalise import finalise_letter, publish_addendum, reopen_letter
-from letters.views import public as views
+from letters.views import public_cache, signatories
 from tests.factories import OrganisationFactory, SignatureFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +152,7 @@ def test_the_addendum_is_on_the_last_page_of_a_long_list(client, finalised, coor
     letter, late = finalised
     late.approve(by=coordinator)
     publish_addendum(letter, by=coordinator)
-    with mock.patch.object(views, "LIST_PAGE_NAMES", 1):
+    with mock.patch.object(signatories, "LIST_PAGE_NAMES", 1):
         first = page(client, letter, path="signatories/")
         second = client.get(f"/en/letters/{letter.slug}/signatories/", {"page": 2}).content.decode()
     assert "Amnesty International" in first and "signatory-addendum" not in first
@@ -163,8 +163,8 @@ def test_the_list_with_its_addendum_is_built_once_per_list_revision(client, fina
     letter, late = finalised
     late.approve(by=coordinator)
     publish_addendum(letter, by=coordinator)
-    builds = mock.Mock(wraps=views.build_public_entries)
-    with mock.patch.object(views, "build_public_entries", builds):
+    builds = mock.Mock(wraps=public_cache.build_public_entries)
+    with mock.patch.object(public_cache, "build_public_entries", builds):
         for _visit in range(3):
             assert "Late Rights Network" in page(client, letter)
         assert "Late Rights Network" in page(client, letter, path="signatories/")
