@@ -27,8 +27,9 @@ from operator import eq
 import icu
 
 # Stored with every name's key (models/sortkeys.py): an upgraded ICU may order names differently, and keys stored
-# under another version are computed again. Bump the number after it when the rules here or the choice of the name a row sorts under
-# (ordering.effective_sort_name, without_article, text.LEADING_ARTICLES) change: stored keys then stop matching.
+# under another version are computed again. Bump the number after it when the rules here or the choice of the name
+# a row sorts under (ordering.effective_sort_name, without_article, text.LEADING_ARTICLES) change: stored keys then
+# stop matching.
 VERSION = f"icu{icu.ICU_VERSION}-1"
 
 IGNORED = "'’‘‛‚`´\"“”„‟«»‹›¿¡"

@@ -28,7 +28,7 @@ JOBS = [
     # Off unless SIGNER_DATA_RETENTION_DAYS is set; once a day is enough for a limit counted in days.
     ("retention", apply_retention, 24 * 60 * 60),
     # Background export files older than EXPORT_JOB_KEEP_DAYS (they may hold signers' emails).
-    ("export files", lambda: ExportJob.objects.prune(), 60 * 60),
+    ("export files", ExportJob.objects.prune, 60 * 60),
 ]
 
 
