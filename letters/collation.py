@@ -82,12 +82,16 @@ def primary_keys(texts, language):
     texts in one regex pass (joined by NUL, which no database text holds), and ICU is mapped over them in C."""
     if not texts:
         return []
-    get_key = _collator(language, icu.Collator.PRIMARY).getSortKey
     joined = "\0".join(texts)
     if _IGNORED_RE.search(joined):
         stripped = _IGNORED_RE.sub("", joined).split("\0")
         texts = stripped if len(stripped) == len(texts) else [_IGNORED_RE.sub("", text) for text in texts]
-    return list(map(get_key, texts))
+    return stripped_primary_keys(texts, language)
+
+
+def stripped_primary_keys(texts, language):
+    """primary_keys() of texts that hold none of the IGNORED marks (the database removed them): ICU alone."""
+    return list(map(_collator(language, icu.Collator.PRIMARY).getSortKey, texts))
 
 
 def primary_key(text, language):

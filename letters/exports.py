@@ -28,6 +28,7 @@ from django.utils.translation import gettext, ngettext
 from letters import collation
 from letters.countries import country_name
 from letters.models import ListSnapshot, Organisation, OrganisationName, Signature
+from letters.live_lines import LiveLines
 from letters.models.letters import interface_language, version_language
 from letters.ordering import ROW_FIELDS, AlphabeticalOrder, fast_values, without_article
 from letters.text import clean_cell, clean_row
@@ -116,7 +117,7 @@ class Row:
         return cls(position=0, **fields)
 
 
-class SignatoryList(AlphabeticalOrder):
+class SignatoryList(AlphabeticalOrder, LiveLines):
     """A letter's list in one language, ready to render: rows in order, plus headings and the unnamed count."""
 
     def __init__(self, letter, language, order="alphabetical", *, include_contacts=False, leads_first=False,

@@ -12,14 +12,16 @@ the full key. Nothing else is kept between exports: the order costs the database
 
 import heapq
 import json
-from array import array
 from itertools import chain, islice
 from operator import eq, itemgetter
 
 from django.core.cache import cache
 from django.db import connections, transaction
-from django.db.models import BinaryField, Case, CharField, F, FilteredRelation, Func, Q, Value, When
-from django.db.models.functions import Cast
+from django.contrib.postgres.aggregates import JSONBAgg, StringAgg
+from django.db.models import (
+    BinaryField, Case, CharField, Count, F, FilteredRelation, Func, Q, TextField, Value, When,
+)
+from django.db.models.functions import Cast, JSONArray
 
 from letters import collation
 from letters.models import Letter, Organisation, Signature, SortKey
@@ -89,19 +91,23 @@ class AlphabeticalOrder:
         return {(kind, lead, sid): self._section(kind, lead, sid).to_bytes(2, "big")
                 for kind in (ORGANISATION, INDIVIDUAL) for lead in (False, True, 0, 1) for sid in section_ids}
 
-    def _sorted_rows(self, fields):
+    def _sorted_rows(self, fields, base=None, names_of=None, outer=None):
         """The listed rows' `fields` tuples in alphabetical order, in one query sorted by the database.
 
         - PostgreSQL sorts by each name's stored collation key (models/sortkeys.py): the names without a current
           key are keyed and their keys stored first (_key_missing); a row that still has none is keyed here.
         - SQLite sorts by our key function, which the query calls once per row (SQLite can call Python).
         Names whose primary keys tie (equal but for accents, case or punctuation) arrive together and are ordered
-        here by the full key (_untied_batches)."""
-        connection = connections[self._listed().db]
+        here by the full key (_untied_batches).
+        `base`: the listed rows, annotated with what `fields` name (PostgreSQL); `names_of(fields tuple)`: what a
+        row's name is made of, as _keyer's key takes it, and its id (ROW_NAMES of ROW_FIELDS rows by default);
+        `outer(sql)`: the query wrapped (PostgreSQL). live_lines.py uses those three."""
+        names_of, base = names_of or ROW_NAMES, self._listed() if base is None else base
+        connection = connections[base.db]
         if connection.vendor == "sqlite":
             connection.ensure_connection()
             connection.connection.create_function("coalition_collation_key", 8, self._keyer(), deterministic=True)
-            queryset = self._listed().annotate(sort_key=Func(
+            queryset = base.annotate(sort_key=Func(
                 "organisation_id", "name_override", "organisation__name", "organisation__sort_name",
                 "organisation__kind", "is_lead", "section_id", "names", function="coalition_collation_key",
                 output_field=BinaryField(),
@@ -111,13 +117,13 @@ class AlphabeticalOrder:
             # A row without a current key (approved or renamed since _key_missing, or its key could not be stored)
             # comes first, and _with_unkeyed keys it and puts it in its place.
             stored = FilteredRelation("sort_keys", condition=self._current_key())
-            queryset = self._listed().annotate(stored=stored, group=self._group_expression()).annotate(
+            queryset = base.annotate(stored=stored, group=self._group_expression()).annotate(
                 sort_key=GroupedKey("group", "stored__key"))
         queryset = queryset.values_list("sort_key", *fields).order_by(F("sort_key").asc(nulls_first=True), "pk")
-        batches = self._with_unkeyed(self._limited(queryset, connection))
-        return chain.from_iterable(self._untied_batches(batches))
+        batches = self._with_unkeyed(self._limited(queryset, connection, outer), names_of)
+        return chain.from_iterable(self._untied_batches(batches, names_of))
 
-    def _limited(self, queryset, connection):
+    def _limited(self, queryset, connection, outer=None):
         """The query's rows in batches; a preview (`limit`) reads one more row than it shows, to see whether the
         last name shown ties with the next (then the whole list is read: ties are ordered by their full key)."""
         if self.limit == 0:
@@ -132,9 +138,9 @@ class AlphabeticalOrder:
             if not unkeyed and (len(rows) <= self.limit or rows[self.limit][0] != rows[self.limit - 1][0]):
                 return [rows[: self.limit]] if rows else []
         sql, params = queryset.query.sql_with_params()
-        return _batches(connection, sql, params)
+        return read_batches(connection, outer(sql) if outer else sql, params)
 
-    def _with_unkeyed(self, batches):
+    def _with_unkeyed(self, batches, names_of):
         """The sorted query's batches, with its rows that have no key (they come first: normally none) keyed here
         and merged into their places. Row by row in Python, but only when there are such rows."""
         batches = iter(batches)
@@ -149,22 +155,19 @@ class AlphabeticalOrder:
                 return
             cut = sum(1 for row in batch if row[0] is None)  # NULLS FIRST: they lead the batch
             unkeyed.extend(batch[:cut])
-            yield from _in_batches(heapq.merge(self._keyed(unkeyed), chain(batch[cut:], chain.from_iterable(batches)),
-                                               key=KEY_AND_ID))
+            keyed = self._keyed(unkeyed, names_of)
+            yield from _in_batches(heapq.merge(keyed, chain(batch[cut:], chain.from_iterable(batches)), key=KEY_AND_ID))
             return
         if unkeyed:
-            yield from _in_batches(self._keyed(unkeyed))
+            yield from _in_batches(self._keyed(unkeyed, names_of))
 
-    def _keyed(self, rows):
-        """(key, *fields) rows keyed in Python (SQLite's key), in (key, id) order."""
+    def _keyed(self, rows, names_of):
+        """(key, *fields) rows keyed in Python (SQLite's key), in (key, id) order (the id is the first field)."""
         key = self._keyer()
-        at = {field: ROW_FIELDS.index(field) for field in (
-            "organisation_id", "name_override", "organisation__name", "organisation__sort_name",
-            "organisation__kind", "is_lead", "section_id", "names")}
-        keyed = [(key(*(row[1 + index] for index in at.values())), *row[1:]) for row in rows]
+        keyed = [(key(*names_of(row[1:])[:8]), *row[1:]) for row in rows]
         return sorted(keyed, key=KEY_AND_ID)
 
-    def _untied_batches(self, batches):
+    def _untied_batches(self, batches, names_of):
         """Batches of (primary key, *fields) rows in key order → batches of fields rows, each run of equal keys in
         full-key order. The last run of a batch waits for the next batch, which may go on with it."""
         carry = []
@@ -175,11 +178,11 @@ class AlphabeticalOrder:
                 cut -= 1
             carry = batch[cut:]
             if cut:
-                yield self._untied(batch[:cut])
+                yield self._untied(batch[:cut], names_of)
         if carry:
-            yield self._untied(carry)
+            yield self._untied(carry, names_of)
 
-    def _untied(self, batch):
+    def _untied(self, batch, names_of):
         """A batch without its key column; ties (rare) ordered by the full key. Neighbours are compared in C."""
         keys, rows = list(map(FIRST, batch)), list(map(WITHOUT_KEY, batch))
         if not any(map(eq, keys, islice(keys, 1, None))):
@@ -187,7 +190,7 @@ class AlphabeticalOrder:
         untied, start = [], 0
         for end in range(1, len(rows) + 1):
             if end == len(rows) or keys[end] != keys[start]:
-                untied.extend(self._untie(rows[start:end]))
+                untied.extend(self._untie(rows[start:end], names_of))
                 start = end
         return untied
 
@@ -202,43 +205,59 @@ class AlphabeticalOrder:
         of (the display name too) and their name version in the same row: a name changed meanwhile is stored under
         its older version, which no longer matches. When storing fails (another export stored some of these keys
         first), what is still missing is read again, twice at most; _with_unkeyed keys what remains."""
-        current = self._current_key()
         display = FilteredRelation("organisation__display_names",
                                    condition=Q(organisation__display_names__language=self.language))
-        queryset = self._listed().annotate(current=FilteredRelation("sort_keys", condition=current),
-                                           display=display).filter(current__key__isnull=True)
-        sql, params = self._name_columns(queryset).query.sql_with_params()
-        connection = connections[queryset.db]
+        # Nearly every row shows the directory's own name (no override, display or letter name) and sorts under
+        # its sort name.
+        plain = Q(name_override="", display__name__isnull=True, names={}) & ~Q(organisation__sort_name="")
+        queryset = self._listed().annotate(
+            current=FilteredRelation("sort_keys", condition=self._current_key()), display=display,
+            _plain=Case(When(plain, then=Value(True)), default=Value(False)),
+        ).filter(current__key__isnull=True)
         for _attempt in range(3):
-            ids, versions, keys = array("q"), array("q"), []
-            for batch in _batches(connection, sql, params):
-                ids.extend(map(FIRST, batch))
-                versions.extend(map(SECOND, batch))
-                keys.extend(self._name_keys(batch))
+            ids, versions, keys = self._missing_keys(queryset)
             if not ids or SortKey.objects.using(queryset.db).store(self.language, collation.VERSION, ids, versions,
                                                                    keys):
                 return len(ids)
         return 0
 
-    @staticmethod
-    def _name_columns(queryset):
-        """(pk, name version, plain sort name, *NAME_FIELDS) of `queryset`'s rows. Nearly every row shows the
-        directory's own name (no override, display or letter name) and sorts under its sort name: the database
-        gives that as the plain sort name, and NULL for the other columns, which psycopg reads for next to nothing
-        (five texts a row cost a third of keying 100,000 names)."""
-        plain = Q(name_override="", display__name__isnull=True, names={}) & ~Q(organisation__sort_name="")
-        unless_plain = {f"_name_{i}": Case(When(plain, then=Value(None)), default=F(field))
-                        for i, field in enumerate(NAME_FIELDS)}
-        return queryset.annotate(
-            _plain=Case(When(plain, then=F("organisation__sort_name")), default=Value(None)), **unless_plain,
-        ).values_list("pk", "name_version", "_plain", *unless_plain)
+    def _missing_keys(self, queryset):
+        """(ids, name versions, keys) of `queryset`'s rows (those _key_missing keys), read in one query as a row of
+        three values, which Python splits in C. Reading 100,000 rows one by one, and removing the marks collation
+        ignores here, cost more than ICU keying their names.
+        - `joined`: the rows that sort under their organisation's sort name (nearly all): each one's id, name
+          version and sort name without those marks (the database removes them), joined by SEPARATOR;
+        - `others`: the other rows, with everything their name is made of, as a JSON array (few).
+        Ids and versions read from `joined` stay digits: they go back to the database as text."""
+        # regexp_replace: PostgreSQL's translate() took 5× as long for 100,000 names.
+        stripped = Func(F("organisation__sort_name"), Value(f"[{collation.IGNORED}]"), Value(""), Value("g"),
+                        function="regexp_replace")
+        fields = Func(Value(SEPARATOR), "pk", "name_version", stripped, function="concat_ws", output_field=TextField())
+        is_plain, not_plain = Q(_plain=True), Q(_plain=False)
+        read = queryset.aggregate(count=Count("pk", filter=is_plain),
+                                  joined=StringAgg(fields, delimiter=SEPARATOR, filter=is_plain),
+                                  others=JSONBAgg(JSONArray("pk", "name_version", *NAME_FIELDS), filter=not_plain))
+        ids, versions, keys = [], [], []
+        if read["count"]:
+            parts = read["joined"].split(SEPARATOR)
+            if len(parts) == 3 * read["count"]:
+                ids, versions = parts[0::3], parts[1::3]
+                keys = collation.stripped_primary_keys(parts[2::3], self.language)
+            else:  # a name holds the separator (written without the app's cleaning): read row by row
+                rows = list(queryset.filter(is_plain).values_list("pk", "name_version", "organisation__sort_name"))
+                ids, versions = list(map(FIRST, rows)), list(map(SECOND, rows))
+                keys = collation.primary_keys([name for _pk, _version, name in rows], self.language)
+        if others := read["others"]:
+            ids.extend(map(FIRST, others))
+            versions.extend(map(SECOND, others))
+            keys.extend(self._name_keys(others))
+        return ids, versions, keys
 
     def _name_keys(self, rows):
-        """The primary keys of the names of _name_columns rows, in a few passes in C: for 100,000 names a Python
-        call per name (or a regex scan per name) cost more than ICU computing their keys."""
+        """The primary keys of the names of (pk, name version, *NAME_FIELDS) rows."""
         spelled = self._spelled_as
-        texts = [plain if plain is not None else spelled(names, override, display_name, org_name, org_sort)[1]
-                 for _pk, _version, plain, override, display_name, org_name, org_sort, names in rows]
+        texts = [spelled(names, override, display_name, org_name, org_sort)[1]
+                 for _pk, _version, override, display_name, org_name, org_sort, names in rows]
         return collation.primary_keys(texts, self.language)
 
     def _name_keyer(self):
@@ -294,19 +313,22 @@ class AlphabeticalOrder:
         return (names and letter_name(names, self.language)) or override or self._display_names.get(org_id) \
             or org_name
 
-    def _untie(self, rows):
-        """Rows (ROW_FIELDS tuples) whose primary keys are equal, by the full key: accents, then case."""
+    def _untie(self, rows, names_of):
+        """Rows whose primary keys are equal, by the full key: accents, then case."""
         if len(rows) < 2:
             return rows
 
         def full_key(values):
-            _pk, override, org_id, org_name, org_sort = values[:5]
-            shown, sort_name = self._spelled(values[ROW_FIELDS.index("names")], override, org_id, org_name, org_sort)
+            org_id, override, org_name, org_sort, _kind, _lead, _section, names, _pk = names_of(values)
+            shown, sort_name = self._spelled(names, override, org_id, org_name, org_sort)
             return collation.sort_key(sort_name, self.language) + (shown,)
 
         return sorted(rows, key=full_key)
 
 
+# Between the fields of the texts the database joins (_missing_keys' names, live_lines.py's cells): a control
+# character, which names and cells cleaned on save never hold (text.clean_text); the readers check it.
+SEPARATOR = "\x1f"
 # What the name a row sorts under is made of, in the order _name_keyer's key takes them.
 NAME_FIELDS = ("name_override", "display__name", "organisation__name", "organisation__sort_name", "names")
 # Timestamps are read as text (see fast_values): Row keeps them as ISO 8601 UTC text.
@@ -314,6 +336,10 @@ ROW_FIELDS = ("pk", "name_override", "organisation_id", "organisation__name", "o
               "organisation__acronym", "organisation__country", "organisation__kind", "organisation__affiliation",
               "is_lead", Cast("signed_at", CharField()), Cast("confirmed_at", CharField()), "added_after_finalisation",
               "position", "section_id", "region", "note", "affiliation", "names")
+# What a ROW_FIELDS row's name is made of, as _keyer's key takes it, and its id last (ties are ordered by it).
+ROW_NAMES = itemgetter(*(ROW_FIELDS.index(field) for field in (
+    "organisation_id", "name_override", "organisation__name", "organisation__sort_name", "organisation__kind",
+    "is_lead", "section_id", "names", "pk")))
 
 
 def store_keys(letter):
@@ -372,7 +398,7 @@ def fast_values(queryset, fields):
 
 
 def _in_batches(rows):
-    """Rows in lists of FETCH, as _batches gives them."""
+    """Rows in lists of FETCH, as read_batches() gives them."""
     rows = iter(rows)
     while batch := list(islice(rows, FETCH)):
         yield batch
@@ -380,10 +406,10 @@ def _in_batches(rows):
 
 def _stream(connection, sql, params):
     # chain.from_iterable passes the rows on in C: a generator per row (two, with fast_values') cost ~5 % of an export.
-    return chain.from_iterable(_batches(connection, sql, params))
+    return chain.from_iterable(read_batches(connection, sql, params))
 
 
-def _batches(connection, sql, params):
+def read_batches(connection, sql, params):
     """The rows of a query in lists of FETCH rows, from a server-side cursor."""
     if connection.vendor != "postgresql":
         with connection.chunked_cursor() as cursor:

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import re
-from itertools import islice
+from itertools import count, islice
 from operator import attrgetter
 
 from django.utils import translation
@@ -19,6 +19,7 @@ import xlsxwriter
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from letters.countries import lookup_country
+from letters.ordering import SEPARATOR
 from letters.models import Organisation
 from letters.services.directory import record_change, record_state
 from letters.xlsx_rows import InlineRows
@@ -148,6 +149,22 @@ class SignatoryResource(resources.Resource):
             return "".join(_csv_line(self.checked(cells)) for cells in batch)
         return self._csv_lines(lines, batch, self.checked)
 
+    def csv_text_of_lines(self, lines, start):
+        """csv_text_of_cells for lines from SignatoryList.csv_lines (a row's cells but the position, joined by
+        SEPARATOR), numbered from `start`: the same text. One check of the whole batch in C tells that every
+        cell is plain (as _plain_csv does): its commas are then the separators, and the lines go out as they are,
+        numbered. Otherwise each line is split back into its cells (no cell holds SEPARATOR) and goes the cells'
+        way."""
+        text = "\n".join(lines).replace(SEPARATOR, ",")
+        separators = len(self.get_export_fields()) - 2
+        csv_lines = text.split("\n")
+        if (len(csv_lines) == len(lines) and text.count(",") == len(lines) * separators and '"' not in text
+                and all(map(str.isprintable, csv_lines)) and text[:1] not in _RISKY_FIRST
+                and not _RISKY_CELL_START.search(text)):
+            return "".join(map(_NUMBERED.__mod__, zip(count(start), csv_lines)))
+        return self.csv_text_of_cells([[position, *line.split(SEPARATOR)] for position, line in
+                                       zip(count(start), lines)])
+
     def _csv_lines(self, lines, items, cells_of):
         """`lines` (cells joined by commas, one per item) as csv.writer writes them: as they are when every cell is
         plain, else through cells_of(item) (values() or checked()) and csv.writer for each line that is not."""
@@ -197,6 +214,16 @@ def iter_csv(signatory_list, bom=False):
     head = ("\ufeff" if bom else "") + _csv_line(resource.get_export_headers())
     # A live list comes as cells straight from the database (SignatoryList.cells: no Row objects); a finalised one
     # or a preview as rows. Either way csv_text* cleans and neutralises each cell as values() does.
+    # PostgreSQL: lines made by the database (live_lines.py), numbered here.
+    lines = signatory_list.csv_lines(resource._kinds, resource._yes)
+    if lines is not None:
+        position = 1
+        for batch in lines:
+            yield head + resource.csv_text_of_lines(batch, position)
+            head, position = "", position + len(batch)
+        if head:
+            yield head
+        return
     batches = signatory_list.cells(resource._kinds, resource._yes)
     if batches is not None:
         for batch in batches:
@@ -222,6 +249,8 @@ def _csv_line(cells):
 # printable formula starts, and a space that may hide one. "\t" and "\r" are not printable.
 _RISKY_FIRST = frozenset(" " + "".join(start for start in FORMULA_STARTS if start.isprintable()))
 _RISKY_AFTER_COMMA = re.compile(",[" + re.escape("".join(sorted(_RISKY_FIRST))) + "]")
+_RISKY_CELL_START = re.compile("[,\n][" + re.escape("".join(sorted(_RISKY_FIRST))) + "]")
+_NUMBERED = "%d,%s\r\n"
 
 
 def _plain_csv(text, commas):

@@ -162,7 +162,7 @@ def test_stored_keys_give_the_order_computed_from_scratch_on_a_hostile_list(lett
 
 
 def test_each_stored_key_is_the_key_of_the_name_the_row_sorts_under(letter, sign):
-    """Keys are computed for all missing names at once (_name_keys): each is still the key its row's sort name gets
+    """Keys are computed for all missing names at once (_missing_keys): each is still the key its row's sort name gets
     on its own (the full rule, _spelled), whichever source gives the name and whatever marks it holds."""
     for index, name in enumerate(["The Rights Practice", "L’Observatoire", "People's Watch", "Égalité", "Zeta"]):
         signature = sign(name, **({"fr": f"La {name}"} if index == 1 else {}),
@@ -180,6 +180,19 @@ def test_each_stored_key_is_the_key_of_the_name_the_row_sorts_under(letter, sign
                                                     organisation.name, organisation.sort_name)
         expected[signature.pk] = primary(sort_name)
     assert len(stored) == 5 and stored == expected
+
+
+def test_a_name_holding_the_separator_of_the_keys_read_is_keyed_as_it_reads(letter, listed):
+    # _missing_keys reads the names joined by "\x1f", which names cleaned on save never hold; one written raw may.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE letters_organisation SET name = %s, sort_name = %s WHERE name = 'Oxfam'",
+                       ["Bread\x1fand Roses", "Bread\x1fand Roses"])
+
+    # The list prints it cleaned (clean_row), and sorts it where its key puts it.
+    assert names(letter) == ["Amnesty International", "Bread for All", "Breadand Roses", "Zonta Club"]
+    stored = dict(SortKey.objects.filter(language="en").values_list("signature__organisation__name", "key"))
+    assert bytes(stored["Bread\x1fand Roses"]) == collation.primary_key("Bread\x1fand Roses", "en")
+    assert bytes(stored["Zonta Club"]) == collation.primary_key("Zonta Club", "en")
 
 
 def test_a_key_stored_for_a_sign_on_deleted_meanwhile_changes_nothing(letter, listed):
