@@ -12,6 +12,7 @@ the full key. Nothing else is kept between exports: the order costs the database
 
 import heapq
 import json
+from array import array
 from itertools import chain, islice
 from operator import eq, itemgetter
 
@@ -33,6 +34,8 @@ ORGANISATION, INDIVIDUAL = Organisation.Kind.ORGANISATION.value, Organisation.Ki
 # saves a little more but holds ~7 MB more, too close to the 30 MB limit. The garbage collector is no factor: rows die
 # young (6-7 gen-0 passes per export, no full one).
 FETCH = 2000
+# Sign-on ids per row of the names to key (_missing_keys): about 0.4 MB of text each.
+KEY_BUCKET = 5000
 # A sorted query's rows are (primary key, *fields): its first column, and the rest; (key, id) is their order.
 FIRST, SECOND, WITHOUT_KEY, KEY_AND_ID = itemgetter(0), itemgetter(1), itemgetter(slice(1, None)), itemgetter(0, 1)
 
@@ -222,35 +225,40 @@ class AlphabeticalOrder:
         return 0
 
     def _missing_keys(self, queryset):
-        """(ids, name versions, keys) of `queryset`'s rows (those _key_missing keys), read in one query as a row of
-        three values, which Python splits in C. Reading 100,000 rows one by one, and removing the marks collation
-        ignores here, cost more than ICU keying their names.
-        - `joined`: the rows that sort under their organisation's sort name (nearly all): each one's id, name
+        """(ids, name versions, keys) of `queryset`'s rows (those _key_missing keys), read a bucket of KEY_BUCKET
+        ids at a time as one row of a few texts, which Python splits in C. Reading 100,000 rows one by one, and
+        removing the marks collation ignores here, cost more than ICU keying their names; one row for them all
+        held 40 MB at once. Each bucket's row holds:
+        - `joined`: its rows that sort under their organisation's sort name (nearly all): each one's id, name
           version and sort name without those marks (the database removes them), joined by SEPARATOR;
-        - `others`: the other rows, with everything their name is made of, as a JSON array (few).
-        Ids and versions read from `joined` stay digits: they go back to the database as text."""
+        - `others`: its other rows, with everything their name is made of, as a JSON array (few)."""
         # regexp_replace: PostgreSQL's translate() took 5× as long for 100,000 names.
         stripped = Func(F("organisation__sort_name"), Value(f"[{collation.IGNORED}]"), Value(""), Value("g"),
                         function="regexp_replace")
         fields = Func(Value(SEPARATOR), "pk", "name_version", stripped, function="concat_ws", output_field=TextField())
         is_plain, not_plain = Q(_plain=True), Q(_plain=False)
-        read = queryset.aggregate(count=Count("pk", filter=is_plain),
-                                  joined=StringAgg(fields, delimiter=SEPARATOR, filter=is_plain),
-                                  others=JSONBAgg(JSONArray("pk", "name_version", *NAME_FIELDS), filter=not_plain))
-        ids, versions, keys = [], [], []
-        if read["count"]:
-            parts = read["joined"].split(SEPARATOR)
-            if len(parts) == 3 * read["count"]:
-                ids, versions = parts[0::3], parts[1::3]
-                keys = collation.stripped_primary_keys(parts[2::3], self.language)
-            else:  # a name holds the separator (written without the app's cleaning): read row by row
-                rows = list(queryset.filter(is_plain).values_list("pk", "name_version", "organisation__sort_name"))
-                ids, versions = list(map(FIRST, rows)), list(map(SECOND, rows))
-                keys = collation.primary_keys([name for _pk, _version, name in rows], self.language)
-        if others := read["others"]:
-            ids.extend(map(FIRST, others))
-            versions.extend(map(SECOND, others))
-            keys.extend(self._name_keys(others))
+        buckets = queryset.annotate(_bucket=F("pk") / KEY_BUCKET).order_by().values("_bucket").annotate(
+            count=Count("pk", filter=is_plain), joined=StringAgg(fields, delimiter=SEPARATOR, filter=is_plain),
+            others=JSONBAgg(JSONArray("pk", "name_version", *NAME_FIELDS), filter=not_plain),
+        ).values_list("_bucket", "count", "joined", "others")
+        sql, params = buckets.query.sql_with_params()
+        ids, versions, keys = array("q"), array("q"), []
+        for bucket, count, joined, others in chain.from_iterable(
+                read_batches(connections[queryset.db], sql, params, size=1)):
+            parts = joined.split(SEPARATOR) if count else []
+            if len(parts) != 3 * count:  # a name holds the separator (written without the app's cleaning)
+                rows = queryset.filter(is_plain, pk__gte=bucket * KEY_BUCKET, pk__lt=(bucket + 1) * KEY_BUCKET)
+                parts = list(chain.from_iterable(rows.values_list("pk", "name_version", "organisation__sort_name")))
+                keys.extend(collation.primary_keys(parts[2::3], self.language))
+            else:
+                keys.extend(collation.stripped_primary_keys(parts[2::3], self.language))
+            ids.extend(map(int, parts[0::3]))
+            versions.extend(map(int, parts[1::3]))
+            if others:  # Django has psycopg read JSON as text
+                others = json.loads(others)
+                ids.extend(map(FIRST, others))
+                versions.extend(map(SECOND, others))
+                keys.extend(self._name_keys(others))
         return ids, versions, keys
 
     def _name_keys(self, rows):
@@ -409,12 +417,12 @@ def _stream(connection, sql, params):
     return chain.from_iterable(read_batches(connection, sql, params))
 
 
-def read_batches(connection, sql, params):
-    """The rows of a query in lists of FETCH rows, from a server-side cursor."""
+def read_batches(connection, sql, params, size=FETCH):
+    """The rows of a query in lists of `size` rows, from a server-side cursor."""
     if connection.vendor != "postgresql":
         with connection.chunked_cursor() as cursor:
             cursor.execute(sql, params)
-            while chunk := cursor.fetchmany(FETCH):
+            while chunk := cursor.fetchmany(size):
                 yield chunk
         return
     # PostgreSQL plans a cursor for its first 10% of rows. With stale statistics (right after a big import)
@@ -426,5 +434,5 @@ def read_batches(connection, sql, params):
             cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0; SET LOCAL work_mem = '64MB'")
         with connection.chunked_cursor() as cursor:
             cursor.execute(sql, params)
-            while chunk := cursor.fetchmany(FETCH):
+            while chunk := cursor.fetchmany(size):
                 yield chunk
