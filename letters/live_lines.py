@@ -6,8 +6,9 @@ which the order decides), joins them by SEPARATOR, and the download reads one te
 and neutralises every cell (SignatoryResource.csv_text_of_lines): a line whose cells are not all plain is split
 back into its cells, which then go the way every other cell goes.
 
-SEPARATOR is removed from each cell first. It is a control character, which clean_cell removes from a cell anyway
-(names are cleaned on save; only rows written around the app may hold one).
+A cell holding SEPARATOR (only rows written around the app can: names are cleaned on save) has it replaced by
+STAND_IN, another control character: the line then fails the check, and the cell is cleaned as clean_cell cleans
+the original (both characters are removed alike, and their presence makes it clean the whole cell).
 
 The alphabetical order is ordering.py's: stored keys, ties ordered by the full key in Python. What a row's name is
 made of (for ties, and for rows without a key) is read only for the rows that need it, which the query itself
@@ -25,6 +26,8 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 
 from letters.countries import country_names
 from letters.ordering import FETCH, SEPARATOR, read_batches
+
+STAND_IN = "\x1e"
 
 # What a row's name is made of, in the order _keyer's key takes it, then its id (ordering.ROW_NAMES' shape).
 NAME_FIELDS = {
@@ -65,8 +68,8 @@ class UtcMinute(Func):
 
 
 def _text(expression):
-    """A cell: never NULL (concat_ws would drop it and shift the rest), never holding SEPARATOR."""
-    return Func(Coalesce(expression, Value(""), output_field=TextField()), Value(SEPARATOR), Value(""),
+    """A cell: never NULL (concat_ws would drop it and shift the rest), never holding SEPARATOR (STAND_IN instead)."""
+    return Func(Coalesce(expression, Value(""), output_field=TextField()), Value(SEPARATOR), Value(STAND_IN),
                 function="replace", output_field=TextField())
 
 

@@ -16,9 +16,11 @@ from tests.security.corpus import HIDDEN_FORMULAS, HOSTILE
 
 pytestmark = pytest.mark.django_db
 
-# "\x1f" separates the cells of the lines PostgreSQL makes (live_lines.py): a raw row may hold it too.
-VALUES = [*HIDDEN_FORMULAS, *HOSTILE, "Réseau Ñandutí", "Human Rights Watch", "University of Geneva",
-          "Unit\x1fSeparator", "=1+1\x1f,x"]
+VALUES = [*HIDDEN_FORMULAS, *HOSTILE, "Réseau Ñandutí", "Human Rights Watch", "University of Geneva"]
+# "\x1f" separates the cells of the lines PostgreSQL makes (live_lines.py): a raw row may hold it too, and then
+# the whole cell is cleaned (spaces, NFC) as any cell holding a control character is.
+SEPARATOR_VALUES = ["Unit\x1fSeparator", "=1+1\x1f,x", "a \x1f b", "X \x1f", "e\u0301\x1f", "\x1f x", " \x1f=1",
+                    "y\x1e z"]
 OPTIONS = [
     {}, {"include_contacts": True}, {"order": "signed"}, {"order": "manual", "include_contacts": True},
     {"leads_first": True}, {"group_individuals": False}, {"numbering": "section"}, {"numbering": "continuous"},
@@ -148,3 +150,16 @@ def test_the_csv_download_takes_the_databases_lines_on_postgresql_only(letter, t
     lines = SignatoryList(letter, "en").csv_lines({}, "yes")
     assert (lines is not None) == (connection.vendor == "postgresql")
     assert SignatoryList(letter, "en", limit=5).csv_lines({}, "yes") is None
+
+
+@pytest.mark.parametrize("options", [{}, {"include_contacts": True}, {"order": "signed"}])
+def test_cells_written_raw_with_the_lines_separator_are_cleaned_as_on_every_other_path(letter, monkeypatch, options):
+    for number, value in enumerate(SEPARATOR_VALUES):
+        signature = SignatureFactory(letter=letter, organisation=OrganisationFactory(name=f"Org {number}"))
+        Organisation.objects.filter(pk=signature.organisation_id).update(name=value, acronym=value)
+        Signature.objects.filter(pk=signature.pk).update(note=value, region=value, signer_name=value)
+
+    from_cells, from_rows = csv_both_ways(letter, monkeypatch, **options)
+
+    assert from_cells == from_rows
+    assert ",a b," in from_cells and "\x1f" not in from_cells and "é" in from_cells  # cleaned: spaces, NFC
