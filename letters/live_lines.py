@@ -17,15 +17,14 @@ finds (_tied_only). tests/exports/test_live_cells.py checks that the CSV is, byt
 
 import json
 from itertools import islice
-from operator import itemgetter
 
 from django.db import connections
-from django.db.models import Case, F, FilteredRelation, Func, Q, TextField, Value, When
+from django.db.models import Case, F, Func, TextField, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, NullIf
 
 from letters.countries import country_names
-from letters.ordering import FETCH, SEPARATOR, read_batches
+from letters.ordering import FETCH, FIRST, SECOND, SEPARATOR, read_batches
 
 STAND_IN = "\x1e"
 
@@ -86,8 +85,7 @@ class LiveLines:
         return self._line_batches(kinds, yes)
 
     def _line_batches(self, kinds, yes):
-        display = FilteredRelation("organisation__display_names",
-                                   condition=Q(organisation__display_names__language=self.language))
+        display = self._display_relation()
         if self.order != "alphabetical":
             queryset = self._database_order().annotate(display=display, _line=self._line(kinds, yes))
             sql, params = queryset.values_list("_line").query.sql_with_params()
@@ -137,5 +135,3 @@ def _names_of(row):
     """What a (pk, line, names) row's name is made of (Django has psycopg read JSON as text)."""
     return json.loads(row[2])
 
-
-FIRST, SECOND = itemgetter(0), itemgetter(1)

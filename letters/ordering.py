@@ -197,6 +197,11 @@ class AlphabeticalOrder:
                 start = end
         return untied
 
+    def _display_relation(self):
+        """The organisation's display name in this language, as a join (annotate it as `display`)."""
+        return FilteredRelation("organisation__display_names",
+                                condition=Q(organisation__display_names__language=self.language))
+
     def _current_key(self):
         """The stored key of a sign-on's name that is current: this language, this ICU, this name version."""
         return Q(sort_keys__language=self.language, sort_keys__collation=collation.VERSION,
@@ -208,8 +213,7 @@ class AlphabeticalOrder:
         of (the display name too) and their name version in the same row: a name changed meanwhile is stored under
         its older version, which no longer matches. When storing fails (another export stored some of these keys
         first), what is still missing is read again, twice at most; _with_unkeyed keys what remains."""
-        display = FilteredRelation("organisation__display_names",
-                                   condition=Q(organisation__display_names__language=self.language))
+        display = self._display_relation()
         # Nearly every row shows the directory's own name (no override, display or letter name) and sorts under
         # its sort name.
         plain = Q(name_override="", display__name__isnull=True, names={}) & ~Q(organisation__sort_name="")

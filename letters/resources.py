@@ -151,17 +151,12 @@ class SignatoryResource(resources.Resource):
 
     def csv_text_of_lines(self, lines, start):
         """csv_text_of_cells for lines from SignatoryList.csv_lines (a row's cells but the position, joined by
-        SEPARATOR), numbered from `start`: the same text. One check of the whole batch in C tells that every
-        cell is plain (as _plain_csv does): its commas are then the separators, and the lines go out as they are,
-        numbered. Otherwise each line is split back into its cells (no cell holds SEPARATOR) and goes the cells'
-        way."""
-        text = "\n".join(lines).replace(SEPARATOR, ",")
-        separators = len(self.get_export_fields()) - 2
-        csv_lines = text.split("\n")
-        if (len(csv_lines) == len(lines) and text.count(",") == len(lines) * separators and '"' not in text
-                and all(map(str.isprintable, csv_lines)) and text[:1] not in _RISKY_FIRST
-                and not _RISKY_CELL_START.search(text)):
-            return "".join(map(_NUMBERED.__mod__, zip(count(start), csv_lines)))
+        SEPARATOR), numbered from `start`: the same text. One _plain_csv check of the whole batch (its separators
+        and line ends read as commas) tells that every cell is plain: the lines then go out numbered, their
+        separators as commas. Otherwise each line is split back into its cells (no cell holds SEPARATOR) and goes
+        the cells' way."""
+        if _plain_csv(",".join(lines).replace(SEPARATOR, ","), len(lines) * (len(self.get_export_fields()) - 1) - 1):
+            return "".join(map(_NUMBERED.__mod__, zip(count(start), lines))).replace(SEPARATOR, ",")
         return self.csv_text_of_cells([[position, *line.split(SEPARATOR)] for position, line in
                                        zip(count(start), lines)])
 
@@ -249,7 +244,6 @@ def _csv_line(cells):
 # printable formula starts, and a space that may hide one. "\t" and "\r" are not printable.
 _RISKY_FIRST = frozenset(" " + "".join(start for start in FORMULA_STARTS if start.isprintable()))
 _RISKY_AFTER_COMMA = re.compile(",[" + re.escape("".join(sorted(_RISKY_FIRST))) + "]")
-_RISKY_CELL_START = re.compile("[,\n][" + re.escape("".join(sorted(_RISKY_FIRST))) + "]")
 _NUMBERED = "%d,%s\r\n"
 
 

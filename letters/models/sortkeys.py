@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 class SortKeyQuerySet(models.QuerySet):
     def store(self, language, collation, ids, versions, keys):
         """Remember keys for `language`, replacing older ones: keys[i] is the key of sign-on ids[i]'s name as of
-        its name version versions[i] (ids and versions: numbers, or their digits as text).
+        its name version versions[i].
 
         Two statements however many keys (the query count of an export stays the same at any N): the older keys of
         these sign-ons are deleted, and the new ones copied in (COPY, written 5,000 rows at a time: adapting 100,000
@@ -46,8 +46,7 @@ class SortKeyQuerySet(models.QuerySet):
                 copy = f'COPY {table} (signature_id, language, "collation", name_version, key) FROM STDIN'
                 with cursor.copy(copy) as rows:
                     # One %-format per row, applied in C: an f-string per row in a generator cost twice as much.
-                    # %s: ids and versions may be numbers or their digits as text (ordering._missing_keys).
-                    line = "%s" + f"\t{language}\t{collation}\t".replace("%", "%%") + "%s\t\\\\x%s\n"
+                    line = "%d" + f"\t{language}\t{collation}\t".replace("%", "%%") + "%d\t\\\\x%s\n"
                     for start in range(0, len(ids), STORE_BATCH):
                         end = start + STORE_BATCH
                         hexed = map(bytes.hex, keys[start:end])
